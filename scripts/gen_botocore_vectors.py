@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Generate vectors/botocore-s3.json: S3 presigned URLs made by botocore, an independent
+implementation, with its clock frozen, in this project's vector format (vectors/README.md).
+
+Each case records the inputs as plain values and botocore's canonical request, string to sign,
+signature and URL (captured from its S3SigV4QueryAuth as it signs).
+
+    python3 -m venv /tmp/venv-vectors
+    /tmp/venv-vectors/bin/pip install -r scripts/requirements-vectors.txt
+    /tmp/venv-vectors/bin/python scripts/gen_botocore_vectors.py
+
+The output is deterministic: same botocore, same file.
+"""
+
+import datetime
+import json
+import os
+import random
+
+import botocore
+import botocore.auth
+import botocore.session
+from botocore.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+example/token=="
+
+KEYS = [
+    "images/test@mail.com/test_id.png",
+    "images/user 1/tweet 2.png",
+    "a+b+c.png",
+    "user@example.com/photo.png",
+    "~tilde~/x~y",
+    "100%/50%25.png",
+    "a=b&c=d",
+    "caf\u00e9/\u65e5\u672c\u8a9e.png",
+    "emoji/\U0001f600.png",
+    "a//b///c",
+    "./relative/x",
+    "../up/x",
+    "a/./b/../c",
+    "/leading-slash",
+    "trailing/",
+    "k" * 1024,
+    "\u00e9" * 512,
+    "punct !$'()*,;:[]",
+    "q?x#y",
+    "plus+and space and+plus",
+    "tab\there",
+    "UPPER/lower/MiXeD.PNG",
+    "-._~unreserved",
+    "quote\"s<and>{braces}|^`",
+]
+BUCKETS = ["examplebucket", "my-bucket-1", "dotted.bucket.name", "a.b-c.d", "abc"]
+ENDPOINTS = [
+    None,
+    "http://localhost:9000",
+    "https://s3.example.test:8443",
+    "http://127.0.0.1:9000",
+    "https://minio.internal",
+]
+REGIONS = ["us-east-1", "ap-northeast-1", "eu-west-2", "us-west-2", "sa-east-1"]
+EXPIRIES = [1, 1800, 3600, 604800]
+TIMES = [
+    datetime.datetime(2015, 8, 30, 12, 36, 0),
+    datetime.datetime(2024, 2, 29, 23, 59, 59),
+    datetime.datetime(2026, 11, 25, 12, 0, 0),
+]
+
+
+class Capture:
+    """Records what botocore's S3 query signer computes."""
+
+    def __init__(self):
+        self.values = {}
+        cls = botocore.auth.S3SigV4QueryAuth
+        orig_creq, orig_sts, orig_sig = cls.canonical_request, cls.string_to_sign, cls.signature
+        cap = self
+
+        def canonical_request(self, request):
+            cap.values["canonical_request"] = orig_creq(self, request)
+            return cap.values["canonical_request"]
+
+        def string_to_sign(self, request, canonical_request):
+            cap.values["string_to_sign"] = orig_sts(self, request, canonical_request)
+            return cap.values["string_to_sign"]
+
+        def signature(self, string_to_sign, request):
+            cap.values["signature"] = orig_sig(self, string_to_sign, request)
+            return cap.values["signature"]
+
+        cls.canonical_request = canonical_request
+        cls.string_to_sign = string_to_sign
+        cls.signature = signature
+
+
+def freeze(at):
+    botocore.auth.get_current_datetime = lambda remove_tzinfo=True: at
+
+
+def addressing_for(bucket, endpoint, force_path):
+    """The style we expect: path when forced, for dotted buckets over https, for IP hosts."""
+    scheme = (endpoint or "https://").split("://")[0]
+    host = (endpoint or "").split("://")[-1].split(":")[0]
+    ip = host.replace(".", "").isdigit()
+    if force_path or ("." in bucket and scheme == "https") or ip:
+        return "path"
+    return "virtual"
+
+
+def main():
+    capture = Capture()
+    session = botocore.session.get_session()
+    rng = random.Random(20261125)
+    cases = []
+    for i, key in enumerate(KEYS):
+        for j in range(14):
+            bucket = BUCKETS[(i + j) % len(BUCKETS)]
+            endpoint = ENDPOINTS[(i * 3 + j) % len(ENDPOINTS)]
+            region = REGIONS[(i + 2 * j) % len(REGIONS)]
+            force_path = j % 2 == 1
+            method = "PUT" if (i + j) % 2 else "GET"
+            token = TOKEN if j % 3 == 0 else None
+            content_type = "image/png" if method == "PUT" and j % 4 in (1, 3) else None
+            expires = EXPIRIES[(i + j) % len(EXPIRIES)] if j < 12 else rng.choice([1, 604800])
+            at = TIMES[(i + j) % len(TIMES)]
+            style = addressing_for(bucket, endpoint, force_path)
+            client = session.create_client(
+                "s3",
+                region_name=region,
+                endpoint_url=endpoint or f"https://s3.{region}.amazonaws.com",
+                aws_access_key_id=ACCESS_KEY,
+                aws_secret_access_key=SECRET_KEY,
+                aws_session_token=token,
+                config=Config(signature_version="s3v4", s3={"addressing_style": style}),
+            )
+            params = {"Bucket": bucket, "Key": key}
+            if content_type:
+                params["ContentType"] = content_type
+            freeze(at)
+            capture.values.clear()
+            url = client.generate_presigned_url(
+                "put_object" if method == "PUT" else "get_object", Params=params, ExpiresIn=expires
+            )
+            cases.append(
+                {
+                    "name": f"botocore-{len(cases):03d}",
+                    "credentials": {
+                        "access_key_id": ACCESS_KEY,
+                        "secret_access_key": SECRET_KEY,
+                        "session_token": token,
+                    },
+                    "region": region,
+                    "time": at.strftime("%Y%m%dT%H%M%SZ"),
+                    "expires_in": expires,
+                    "s3": {
+                        "method": method,
+                        "endpoint": endpoint or f"https://s3.{region}.amazonaws.com",
+                        "addressing": "path" if force_path else "virtual",
+                        "bucket": bucket,
+                        "key": key,
+                        "headers": [["content-type", content_type]] if content_type else [],
+                        "query": [],
+                    },
+                    "expected": {
+                        "canonical_request": capture.values["canonical_request"],
+                        "string_to_sign": capture.values["string_to_sign"],
+                        "signature": capture.values["signature"],
+                        "url": url,
+                    },
+                }
+            )
+    data = {
+        "format": "presigner-vectors/1",
+        "layer": "s3",
+        "source": f"botocore {botocore.__version__} generate_presigned_url, clock frozen "
+        "(scripts/gen_botocore_vectors.py)",
+        "derived": [],
+        "count": len(cases),
+        "cases": cases,
+    }
+    with open(os.path.join(ROOT, "vectors", "botocore-s3.json"), "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote vectors/botocore-s3.json: {len(cases)} cases (botocore {botocore.__version__})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+//! The signing key (four chained HMACs) and a one-entry cache of it.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+///
+/// Holds the key already loaded into an HMAC state, so each signature costs two SHA-256
+/// compressions fewer than keying a fresh HMAC. `Debug` never shows the key.
+#[derive(Clone)]
+pub struct SigningKey {
+    bytes: [u8; 32],
+    keyed: HmacSha256,
+}
+
+impl SigningKey {
+    /// Derives the key for one day, region and service.
+    ///
+    /// ```
+    /// use presigner::sigv4::SigningKey;
+    /// // The S3 documentation's example credentials, for 2013-05-24 in us-east-1.
+    /// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20130524", "us-east-1", "s3");
+    /// assert_eq!(key.to_hex(), "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378");
+    /// ```
+    pub fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Self {
+        let mut prefixed = Vec::with_capacity(4 + secret_access_key.len());
+        prefixed.extend_from_slice(b"AWS4");
+        prefixed.extend_from_slice(secret_access_key.as_bytes());
+        let k_date = hmac(&prefixed, date.as_bytes());
+        let k_region = hmac(&k_date, region.as_bytes());
+        let k_service = hmac(&k_region, service.as_bytes());
+        let bytes = hmac(&k_service, b"aws4_request");
+        SigningKey {
+            bytes,
+            keyed: keyed(&bytes),
+        }
+    }
+
+    /// The hex signature of `string_to_sign` under this key.
+    pub fn sign(&self, string_to_sign: &str) -> String {
+        let mut mac = self.keyed.clone();
+        mac.update(string_to_sign.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The key as lowercase hex, for checking against published derivations.
+    /// Treat the result as a secret: it signs anything for its day, region and service.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.bytes)
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length; this cannot fail.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = keyed(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// The last derived key and the scope it belongs to; a new day (or region, or service)
+/// derives and keeps a new one. One entry is enough: a signer signs for one scope at a time.
+#[derive(Default)]
+pub struct SigningKeyCache {
+    entry: Mutex<Option<CacheEntry>>,
+}
+
+struct CacheEntry {
+    date: [u8; 8],
+    region: String,
+    service: String,
+    key: SigningKey,
+}
+
+impl SigningKeyCache {
+    /// The key for this scope: the cached one when the scope matches, else a fresh derivation
+    /// that replaces it.
+    pub fn get(
+        &self,
+        secret_access_key: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> SigningKey {
+        // A poisoned lock only means another thread panicked mid-update; the entry is still
+        // either complete or absent, so carry on with it.
+        let mut entry = self.entry.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entry.as_ref() {
+            if e.date == date.as_bytes() && e.region == region && e.service == service {
+                return e.key.clone();
+            }
+        }
+        let key = SigningKey::derive(secret_access_key, date, region, service);
+        let mut date_bytes = [0u8; 8];
+        if date.len() == 8 {
+            date_bytes.copy_from_slice(date.as_bytes());
+        }
+        *entry = Some(CacheEntry {
+            date: date_bytes,
+            region: region.to_owned(),
+            service: service.to_owned(),
+            key: key.clone(),
+        });
+        key
+    }
+
+    /// Whether the cache holds the key for exactly this scope.
+    pub fn holds(&self, date: &str, region: &str, service: &str) -> bool {
+        let entry = self.entry.lock().unwrap_or_else(|e| e.into_inner());
+        entry.as_ref().is_some_and(|e| {
+            e.date == date.as_bytes() && e.region == region && e.service == service
+        })
+    }
+}
+
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKeyCache(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    #[test]
+    fn cache_reuses_within_a_day_and_rederives_on_a_new_one() {
+        let cache = SigningKeyCache::default();
+        assert!(!cache.holds("20150830", "us-east-1", "s3"));
+        let a = cache.get(SECRET, "20150830", "us-east-1", "s3");
+        assert!(cache.holds("20150830", "us-east-1", "s3"));
+        let again = cache.get(SECRET, "20150830", "us-east-1", "s3");
+        assert_eq!(a.to_hex(), again.to_hex());
+        let next_day = cache.get(SECRET, "20150831", "us-east-1", "s3");
+        assert_ne!(a.to_hex(), next_day.to_hex());
+        assert_eq!(
+            next_day.to_hex(),
+            SigningKey::derive(SECRET, "20150831", "us-east-1", "s3").to_hex()
+        );
+        assert!(!cache.holds("20150830", "us-east-1", "s3"));
+        let other_region = cache.get(SECRET, "20150831", "eu-west-1", "s3");
+        assert_ne!(other_region.to_hex(), next_day.to_hex());
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let key = SigningKey::derive(SECRET, "20150830", "us-east-1", "s3");
+        let shown = format!("{key:?}");
+        assert!(!shown.contains(&key.to_hex()[..8]));
+        assert_eq!(shown, "SigningKey(<redacted>)");
+    }
+}

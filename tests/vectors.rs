@@ -1,0 +1,267 @@
+//! Every signing vector in `vectors/`, run through the signer; see vectors/README.md.
+//!
+//! Each file declares how many cases it holds; a missing file, a changed count or a case that
+//! does not run fails the test.
+
+use std::collections::BTreeSet;
+
+use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
+use presigner::sigv4::{
+    Credentials, QueryRequest, SessionTokenPlacement, Settings, Signer, SigningTime, UriEncoding,
+};
+use serde_json::Value;
+
+fn load(name: &str, layer: &str, at_least: usize) -> Vec<Value> {
+    let path = format!("{}/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(file["format"], "presigner-vectors/1", "{path}");
+    assert_eq!(file["layer"], layer, "{path}");
+    let cases = file["cases"].as_array().expect("cases").clone();
+    assert_eq!(
+        Some(cases.len() as u64),
+        file["count"].as_u64(),
+        "{path}: count"
+    );
+    assert!(
+        cases.len() >= at_least,
+        "{path}: {} cases, expected at least {at_least}",
+        cases.len()
+    );
+    cases
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str()
+        .unwrap_or_else(|| panic!("expected a string, got {v}"))
+}
+
+fn pairs(v: &Value) -> Vec<(&str, &str)> {
+    v.as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| (s(&p[0]), s(&p[1])))
+        .collect()
+}
+
+fn credentials(case: &Value) -> Credentials {
+    let c = &case["credentials"];
+    Credentials::new(
+        s(&c["access_key_id"]),
+        s(&c["secret_access_key"]),
+        c["session_token"].as_str().map(str::to_owned),
+    )
+    .expect("credentials")
+}
+
+fn time(case: &Value) -> SigningTime {
+    SigningTime::parse_amz_date(s(&case["time"])).expect("time")
+}
+
+/// The decoded query parameters of a URL, as a set.
+fn query_set(url: &str) -> BTreeSet<(String, String)> {
+    let query = url.split_once('?').map_or("", |q| q.1);
+    query
+        .split('&')
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            let d = |x: &str| {
+                percent_encoding::percent_decode_str(x)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (d(n), d(v))
+        })
+        .collect()
+}
+
+#[test]
+fn aws_sigv4_suite_in_query_mode() {
+    let cases = load("aws-sigv4-suite.json", "sigv4", 38);
+    assert_eq!(cases.len(), 38, "the v4 suite has 38 cases");
+    let mut ran = 0;
+    for case in &cases {
+        let name = s(&case["name"]);
+        let st = &case["settings"];
+        let settings = Settings {
+            uri_encoding: match s(&st["uri_encoding"]) {
+                "once" => UriEncoding::Once,
+                "twice" => UriEncoding::Twice,
+                other => panic!("{name}: uri_encoding {other}"),
+            },
+            normalize_path: st["normalize_path"].as_bool().expect("normalize_path"),
+            session_token: match s(&st["session_token"]) {
+                "signed" => SessionTokenPlacement::Signed,
+                "appended_after_signing" => SessionTokenPlacement::AppendedAfterSigning,
+                other => panic!("{name}: session_token {other}"),
+            },
+        };
+        let signer = Signer::new(
+            credentials(case),
+            s(&case["region"]),
+            s(&case["service"]),
+            settings,
+        )
+        .expect("signer");
+        let r = &case["request"];
+        let query = pairs(&r["query"]);
+        let headers = pairs(&r["headers"]);
+        let request = QueryRequest {
+            method: s(&r["method"]),
+            host: s(&r["host"]),
+            path: s(&r["path"]),
+            query: &query,
+            headers: &headers,
+            payload_hash: s(&r["payload_hash"]),
+            expires_in: case["expires_in"].as_u64().expect("expires_in") as u32,
+        };
+        let t = time(case);
+        let signed = signer
+            .presign(&request, t)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let e = &case["expected"];
+        assert_eq!(
+            signed.canonical_request,
+            s(&e["canonical_request"]),
+            "{name}: canonical request"
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            s(&e["string_to_sign"]),
+            "{name}: string to sign"
+        );
+        assert_eq!(
+            signer.signing_key(t).to_hex(),
+            s(&e["signing_key"]),
+            "{name}: signing key"
+        );
+        assert_eq!(signed.signature, s(&e["signature"]), "{name}: signature");
+        let url = format!(
+            "{}://{}{}?{}",
+            s(&r["scheme"]),
+            request.host,
+            request.path,
+            signed.query
+        );
+        assert_eq!(url, s(&e["url"]), "{name}: url");
+        let published: BTreeSet<(String, String)> = pairs(&e["published_query"])
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(query_set(&url), published, "{name}: query parameters");
+        ran += 1;
+    }
+    assert_eq!(ran, 38);
+}
+
+fn s3_case(case: &Value) -> (Presigner, Bucket, ObjectKey, Method) {
+    let p = &case["s3"];
+    let endpoint = Endpoint::parse(s(&p["endpoint"])).expect("endpoint");
+    let force_path = match s(&p["addressing"]) {
+        "path" => true,
+        "virtual" => false,
+        other => panic!("addressing {other}"),
+    };
+    let presigner = Presigner::new(credentials(case), s(&case["region"]), endpoint, force_path)
+        .expect("presigner");
+    let bucket = Bucket::new(s(&p["bucket"])).expect("bucket");
+    let key = ObjectKey::new(s(&p["key"])).expect("key");
+    let method = match s(&p["method"]) {
+        "GET" => Method::Get,
+        "PUT" => Method::Put,
+        "HEAD" => Method::Head,
+        "DELETE" => Method::Delete,
+        other => panic!("method {other}"),
+    };
+    (presigner, bucket, key, method)
+}
+
+fn run_s3_cases(cases: &[Value], exact_url: bool) -> usize {
+    let mut ran = 0;
+    for case in cases {
+        let name = s(&case["name"]);
+        let (presigner, bucket, key, method) = s3_case(case);
+        if !exact_url {
+            // The independent implementation chose its addressing style; ours must agree.
+            let style = match presigner.addressing(&bucket) {
+                presigner::s3::Addressing::Path => "path",
+                presigner::s3::Addressing::VirtualHosted => "virtual",
+            };
+            let url = s(&case["expected"]["url"]);
+            let virtual_host = url
+                .split("://")
+                .nth(1)
+                .is_some_and(|r| r.starts_with(&format!("{}.", bucket.as_str())));
+            let theirs = if virtual_host { "virtual" } else { "path" };
+            assert_eq!(style, theirs, "{name}: addressing style");
+        }
+        let headers = pairs(&case["s3"]["headers"]);
+        let query = pairs(&case["s3"]["query"]);
+        let expiry =
+            Expiry::from_secs(case["expires_in"].as_u64().expect("expires_in")).expect("expiry");
+        let request = ObjectRequest {
+            headers: &headers,
+            query: &query,
+            ..ObjectRequest::new(method, &bucket, &key, expiry)
+        };
+        let t = time(case);
+        let out = presigner
+            .presign(&request, t)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let e = &case["expected"];
+        assert_eq!(
+            out.signed.canonical_request,
+            s(&e["canonical_request"]),
+            "{name}: canonical request"
+        );
+        assert_eq!(
+            out.signed.string_to_sign,
+            s(&e["string_to_sign"]),
+            "{name}: string to sign"
+        );
+        if let Some(k) = e["signing_key"].as_str() {
+            assert_eq!(
+                presigner.signer().signing_key(t).to_hex(),
+                k,
+                "{name}: signing key"
+            );
+        }
+        assert_eq!(
+            out.signed.signature,
+            s(&e["signature"]),
+            "{name}: signature"
+        );
+        let expected_url = s(&e["url"]);
+        if exact_url {
+            assert_eq!(out.url, expected_url, "{name}: url");
+        } else {
+            // Same scheme, host and path bytes; same parameters (order aside).
+            let base = |u: &str| u.split_once('?').map_or(u, |b| b.0).to_owned();
+            assert_eq!(
+                base(&out.url),
+                base(expected_url),
+                "{name}: scheme, host and path"
+            );
+            assert_eq!(
+                query_set(&out.url),
+                query_set(expected_url),
+                "{name}: query parameters"
+            );
+        }
+        ran += 1;
+    }
+    ran
+}
+
+#[test]
+fn s3_documentation_presign_example() {
+    let cases = load("s3-docs.json", "s3", 1);
+    assert_eq!(run_s3_cases(&cases, true), 1);
+}
+
+#[test]
+fn botocore_generated_s3_cases() {
+    let cases = load("botocore-s3.json", "s3", 300);
+    let n = cases.len();
+    assert_eq!(run_s3_cases(&cases, false), n);
+}
