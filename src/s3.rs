@@ -216,6 +216,7 @@ impl Endpoint {
     /// The regional endpoint `https://s3.{region}.amazonaws.com` (never the global one, whose
     /// redirects for new buckets break browsers' CORS preflight).
     pub fn regional(region: &str) -> Result<Self, Error> {
+        sigv4::check_region(region)?;
         Endpoint::parse(&format!("https://s3.{region}.amazonaws.com"))
     }
 

@@ -289,6 +289,17 @@ impl fmt::Debug for Presigned {
     }
 }
 
+/// Checks that `region` can stand in a credential scope: letters, digits, `-` and `_`.
+pub fn check_region(region: &str) -> Result<(), Error> {
+    if region.is_empty() {
+        Err(Error::EmptyRegion)
+    } else if !scope_word(region) {
+        Err(Error::InvalidRegion(region.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
 /// Signs query-string requests for one set of credentials, region and service, keeping the
 /// signing key of the current day.
 #[derive(Debug)]
@@ -314,12 +325,7 @@ impl Signer {
         service: &str,
         settings: Settings,
     ) -> Result<Self, Error> {
-        if region.is_empty() {
-            return Err(Error::EmptyRegion);
-        }
-        if !scope_word(region) {
-            return Err(Error::InvalidRegion(region.to_owned()));
-        }
+        check_region(region)?;
         if !scope_word(service) {
             return Err(Error::InvalidService(service.to_owned()));
         }
