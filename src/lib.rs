@@ -8,5 +8,8 @@
 //! - [`api`]: the HTTP API the front end calls, a pure function of config, time and request;
 //! - [`lambda`]: API Gateway / function URL events in and out of [`api`].
 
+pub mod api;
+pub mod config;
+pub mod lambda;
 pub mod s3;
 pub mod sigv4;

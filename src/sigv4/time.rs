@@ -78,6 +78,20 @@ impl SigningTime {
         std::str::from_utf8(&self.amz_date).unwrap_or_default()
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339), for people and JSON.
+    pub fn rfc3339(&self) -> String {
+        let d = self.amz_date();
+        format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &d[0..4],
+            &d[4..6],
+            &d[6..8],
+            &d[9..11],
+            &d[11..13],
+            &d[13..15]
+        )
+    }
+
     /// `YYYYMMDD`, the date in the credential scope.
     pub fn date(&self) -> &str {
         &self.amz_date()[..8]
@@ -105,6 +119,7 @@ mod tests {
     fn formats_and_parses_round_trip() {
         let t = SigningTime::from_unix_seconds(1_440_938_160).unwrap();
         assert_eq!(t.amz_date(), "20150830T123600Z");
+        assert_eq!(t.rfc3339(), "2015-08-30T12:36:00Z");
         assert_eq!(SigningTime::parse_amz_date("20150830T123600Z").unwrap(), t);
         let last = SigningTime::parse_amz_date("99991231T235959Z").unwrap();
         assert_eq!(last.amz_date(), "99991231T235959Z");

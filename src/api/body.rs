@@ -1,0 +1,222 @@
+//! The request body: `{"userId": "...", "tweetId": "...", "contentType"?, "contentLength"?}`,
+//! parsed into checked types.
+
+use serde_json::{Map, Value};
+
+use super::ApiError;
+
+/// Bodies larger than this are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Longest `userId` or `tweetId`, in bytes.
+pub const MAX_ID_BYTES: usize = 128;
+
+/// A `userId` or `tweetId` that is safe as one segment of an object key: 1 to 128 bytes, no
+/// `/`, `\` or control character, and not `.` or `..`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Id(String);
+
+impl Id {
+    /// Checks `value`, naming `field` in the error.
+    pub fn new(field: &'static str, value: &str) -> Result<Self, ApiError> {
+        if value.is_empty() {
+            return Err(ApiError::EmptyField(field));
+        }
+        if value.len() > MAX_ID_BYTES {
+            return Err(ApiError::FieldTooLong(field));
+        }
+        if value == "." || value == ".." {
+            return Err(ApiError::InvalidId(field, "must not be '.' or '..'"));
+        }
+        if value.contains(['/', '\\']) {
+            return Err(ApiError::InvalidId(field, "must not contain '/' or '\\'"));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(ApiError::InvalidId(field, "must not contain control characters"));
+        }
+        Ok(Id(value.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The image types an upload URL can be constrained to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageType {
+    /// `image/png`
+    Png,
+    /// `image/jpeg`
+    Jpeg,
+    /// `image/gif`
+    Gif,
+    /// `image/webp`
+    Webp,
+}
+
+impl ImageType {
+    const ALL: [ImageType; 4] = [ImageType::Png, ImageType::Jpeg, ImageType::Gif, ImageType::Webp];
+
+    /// The MIME type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageType::Png => "image/png",
+            ImageType::Jpeg => "image/jpeg",
+            ImageType::Gif => "image/gif",
+            ImageType::Webp => "image/webp",
+        }
+    }
+}
+
+/// Headers signed into an upload URL, which the uploader must then send exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UploadConstraints {
+    /// `Content-Type`.
+    pub content_type: Option<ImageType>,
+    /// `Content-Length`, at most `MAX_UPLOAD_BYTES`.
+    pub content_length: Option<u64>,
+}
+
+impl UploadConstraints {
+    /// Whether the body asked for none.
+    pub fn is_empty(&self) -> bool {
+        self.content_type.is_none() && self.content_length.is_none()
+    }
+}
+
+/// A parsed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlRequest {
+    /// `userId`, when given.
+    pub user_id: Option<Id>,
+    /// `tweetId`.
+    pub tweet_id: Id,
+    /// `contentType` / `contentLength`.
+    pub constraints: UploadConstraints,
+}
+
+/// Parses and checks `body` whatever the request's Content-Type says (the original front end
+/// and tools like curl do not always send `application/json`).
+pub fn parse(body: &[u8], max_upload_bytes: u64) -> Result<UrlRequest, ApiError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::BodyTooLarge);
+    }
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let Value::Object(fields) = value else {
+        return Err(ApiError::NotAnObject);
+    };
+    let user_id = optional_string(&fields, "userId")?
+        .map(|v| Id::new("userId", v))
+        .transpose()?;
+    let tweet_id = optional_string(&fields, "tweetId")?.ok_or(ApiError::MissingField("tweetId"))?;
+    let tweet_id = Id::new("tweetId", tweet_id)?;
+
+    let content_type = optional_string(&fields, "contentType")?
+        .map(|t| {
+            ImageType::ALL
+                .into_iter()
+                .find(|i| i.as_str() == t)
+                .ok_or(ApiError::UnsupportedContentType)
+        })
+        .transpose()?;
+    let content_length = match fields.get("contentLength") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(n) if (1..=max_upload_bytes).contains(&n) => Some(n),
+            _ => return Err(ApiError::ContentLengthOutOfRange(max_upload_bytes)),
+        },
+        Some(_) => return Err(ApiError::WrongType("contentLength", "a whole number")),
+    };
+    Ok(UrlRequest {
+        user_id,
+        tweet_id,
+        constraints: UploadConstraints {
+            content_type,
+            content_length,
+        },
+    })
+}
+
+fn optional_string<'a>(
+    fields: &'a Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<&'a str>, ApiError> {
+    match fields.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::WrongType(name, "a string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(body: &str) -> UrlRequest {
+        parse(body.as_bytes(), 1000).unwrap()
+    }
+
+    fn parse_err(body: &str) -> ApiError {
+        parse(body.as_bytes(), 1000).unwrap_err()
+    }
+
+    #[test]
+    fn the_original_body_parses() {
+        let r = parse_ok(r#"{"userId": "test@mail.com", "tweetId": "test_id"}"#);
+        assert_eq!(r.user_id.unwrap().as_str(), "test@mail.com");
+        assert_eq!(r.tweet_id.as_str(), "test_id");
+        assert!(r.constraints.is_empty());
+    }
+
+    #[test]
+    fn constraints_parse_and_are_bounded() {
+        let r = parse_ok(r#"{"userId":"u","tweetId":"t","contentType":"image/webp","contentLength":1000}"#);
+        assert_eq!(r.constraints.content_type, Some(ImageType::Webp));
+        assert_eq!(r.constraints.content_length, Some(1000));
+        assert_eq!(
+            parse_err(r#"{"userId":"u","tweetId":"t","contentLength":1001}"#),
+            ApiError::ContentLengthOutOfRange(1000)
+        );
+        assert_eq!(
+            parse_err(r#"{"userId":"u","tweetId":"t","contentLength":0}"#),
+            ApiError::ContentLengthOutOfRange(1000)
+        );
+        assert_eq!(
+            parse_err(r#"{"userId":"u","tweetId":"t","contentLength":1.5}"#),
+            ApiError::ContentLengthOutOfRange(1000)
+        );
+        assert_eq!(
+            parse_err(r#"{"userId":"u","tweetId":"t","contentType":"text/html"}"#),
+            ApiError::UnsupportedContentType
+        );
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert_eq!(parse_err(r#"{"userId":"u"}"#), ApiError::MissingField("tweetId"));
+        assert_eq!(parse_err(r#"{"userId":"u","tweetId":""}"#), ApiError::EmptyField("tweetId"));
+        assert_eq!(parse_err(r#"{"userId":5,"tweetId":"t"}"#), ApiError::WrongType("userId", "a string"));
+        let long = "x".repeat(129);
+        assert_eq!(
+            parse_err(&format!(r#"{{"userId":"{long}","tweetId":"t"}}"#)),
+            ApiError::FieldTooLong("userId")
+        );
+        assert!(parse(format!(r#"{{"userId":"{}","tweetId":"t"}}"#, "x".repeat(128)).as_bytes(), 1).is_ok());
+        for bad in ["a/b", "a\\b", ".", "..", "a\u{0}b", "tab\there", "del\u{7f}"] {
+            let body = serde_json::json!({"userId": "u", "tweetId": bad}).to_string();
+            assert!(matches!(parse_err(&body), ApiError::InvalidId("tweetId", _)), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_bodies() {
+        assert!(matches!(parse_err("{"), ApiError::MalformedJson(_)));
+        assert!(matches!(parse_err(""), ApiError::MalformedJson(_)));
+        assert_eq!(parse_err("[1]"), ApiError::NotAnObject);
+        assert_eq!(parse_err("\"s\""), ApiError::NotAnObject);
+        let big = format!(r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        assert_eq!(parse_err(&big), ApiError::BodyTooLarge);
+    }
+}

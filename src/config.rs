@@ -1,0 +1,234 @@
+//! The Lambda's configuration: read from the environment once, at start-up, and checked then,
+//! so a request never meets a bad setting.
+
+use std::fmt;
+
+use crate::s3::{Bucket, Endpoint, Expiry};
+use crate::sigv4::{self, Credentials};
+
+/// Uploads larger than this are refused unless `MAX_UPLOAD_BYTES` says otherwise (10 MiB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
+/// The original's URL lifetime.
+pub const DEFAULT_EXPIRES_SECONDS: u64 = 1800;
+/// S3 refuses single PUTs over 5 GiB.
+pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+
+/// Everything the service needs, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `S3_BUCKET_NAME`.
+    pub bucket: Bucket,
+    /// `AWS_REGION`.
+    pub region: String,
+    /// `S3_ENDPOINT_URL`, default `https://s3.{region}.amazonaws.com`.
+    pub endpoint: Endpoint,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    pub credentials: Credentials,
+    /// `URL_EXPIRES_SECONDS`, default 1800.
+    pub expiry: Expiry,
+    /// `S3_FORCE_PATH_STYLE`, default false.
+    pub force_path_style: bool,
+    /// `MAX_UPLOAD_BYTES`, default 10 MiB.
+    pub max_upload_bytes: u64,
+}
+
+/// A setting that is missing or wrong: names the variable and says what is wrong. Never
+/// carries a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn problem(variable: &'static str, problem: impl fmt::Display) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.to_string(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests). An empty value
+    /// counts as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let required = |name: &'static str| get(name).ok_or_else(|| problem(name, "is not set"));
+
+        let bucket = Bucket::new(required("S3_BUCKET_NAME")?)
+            .map_err(|e| problem("S3_BUCKET_NAME", e))?;
+        let region = required("AWS_REGION")?;
+        sigv4::check_region(&region).map_err(|e| problem("AWS_REGION", e))?;
+        let endpoint = match get("S3_ENDPOINT_URL") {
+            Some(url) => Endpoint::parse(&url),
+            None => Endpoint::regional(&region),
+        }
+        .map_err(|e| problem("S3_ENDPOINT_URL", e))?;
+
+        let access_key_id = required("AWS_ACCESS_KEY_ID")?;
+        let secret = required("AWS_SECRET_ACCESS_KEY")?;
+        let credentials = Credentials::new(access_key_id, secret, get("AWS_SESSION_TOKEN"))
+            .map_err(|e| {
+                let variable = match e {
+                    sigv4::Error::InvalidAccessKeyId | sigv4::Error::EmptyAccessKeyId => {
+                        "AWS_ACCESS_KEY_ID"
+                    }
+                    sigv4::Error::EmptySecretAccessKey => "AWS_SECRET_ACCESS_KEY",
+                    _ => "AWS_SESSION_TOKEN",
+                };
+                problem(variable, e)
+            })?;
+
+        let expiry = match get("URL_EXPIRES_SECONDS") {
+            None => DEFAULT_EXPIRES_SECONDS,
+            Some(v) => v.trim().parse().map_err(|_| {
+                problem("URL_EXPIRES_SECONDS", format!("{v:?} is not a whole number of seconds"))
+            })?,
+        };
+        let expiry = Expiry::from_secs(expiry).map_err(|e| problem("URL_EXPIRES_SECONDS", e))?;
+
+        let force_path_style = match get("S3_FORCE_PATH_STYLE").as_deref().map(str::trim) {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("true") || v == "1" => true,
+            Some(v) if v.eq_ignore_ascii_case("false") || v == "0" => false,
+            Some(v) => {
+                return Err(problem(
+                    "S3_FORCE_PATH_STYLE",
+                    format!("{v:?} is not true or false"),
+                ))
+            }
+        };
+
+        let max_upload_bytes = match get("MAX_UPLOAD_BYTES") {
+            None => DEFAULT_MAX_UPLOAD_BYTES,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if (1..=MAX_SINGLE_PUT_BYTES).contains(&n) => n,
+                _ => {
+                    return Err(problem(
+                        "MAX_UPLOAD_BYTES",
+                        format!(
+                            "{v:?} must be a whole number of bytes from 1 to {MAX_SINGLE_PUT_BYTES} (5 GiB, S3's limit for one PUT)"
+                        ),
+                    ))
+                }
+            },
+        };
+
+        Ok(Config {
+            bucket,
+            region,
+            endpoint,
+            credentials,
+            expiry,
+            force_path_style,
+            max_upload_bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "s3cr3t/VALUE+";
+
+    fn env(extra: &[(&str, &str)]) -> HashMap<String, String> {
+        let mut m: HashMap<String, String> = [
+            ("S3_BUCKET_NAME", "my-bucket"),
+            ("AWS_REGION", "ap-northeast-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in extra {
+            m.insert(k.to_string(), v.to_string());
+        }
+        m
+    }
+
+    fn load(m: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = load(&env(&[])).unwrap();
+        assert_eq!(c.bucket.as_str(), "my-bucket");
+        assert_eq!(c.endpoint.to_string(), "https://s3.ap-northeast-1.amazonaws.com");
+        assert_eq!(c.expiry.secs(), 1800);
+        assert!(!c.force_path_style);
+        assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.credentials.session_token(), None);
+    }
+
+    #[test]
+    fn explicit_values() {
+        let c = load(&env(&[
+            ("S3_ENDPOINT_URL", "http://127.0.0.1:9000"),
+            ("URL_EXPIRES_SECONDS", "604800"),
+            ("S3_FORCE_PATH_STYLE", "TRUE"),
+            ("MAX_UPLOAD_BYTES", "5120"),
+            ("AWS_SESSION_TOKEN", "tok"),
+        ]))
+        .unwrap();
+        assert_eq!(c.endpoint.to_string(), "http://127.0.0.1:9000");
+        assert_eq!(c.expiry.secs(), 604800);
+        assert!(c.force_path_style);
+        assert_eq!(c.max_upload_bytes, 5120);
+        assert_eq!(c.credentials.session_token(), Some("tok"));
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let missing = |name: &str| {
+            let mut m = env(&[]);
+            m.remove(name);
+            load(&m).unwrap_err()
+        };
+        for name in ["S3_BUCKET_NAME", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+            let e = missing(name);
+            assert_eq!(e.to_string(), format!("{name}: is not set"));
+        }
+        for (name, value, says) in [
+            ("S3_BUCKET_NAME", "Bad_Bucket", "invalid bucket name"),
+            ("AWS_REGION", "ap northeast", "region"),
+            ("S3_ENDPOINT_URL", "s3.example.com", "http:// or https://"),
+            ("URL_EXPIRES_SECONDS", "0", "out of range"),
+            ("URL_EXPIRES_SECONDS", "604801", "out of range"),
+            ("URL_EXPIRES_SECONDS", "half an hour", "not a whole number"),
+            ("S3_FORCE_PATH_STYLE", "yes", "not true or false"),
+            ("MAX_UPLOAD_BYTES", "0", "from 1 to"),
+            ("MAX_UPLOAD_BYTES", "10MB", "from 1 to"),
+            ("AWS_ACCESS_KEY_ID", "AKID EXAMPLE", "access key id"),
+        ] {
+            let e = load(&env(&[(name, value)])).unwrap_err();
+            assert_eq!(e.variable, name, "{value}");
+            assert!(e.problem.contains(says), "{name}={value}: {e}");
+            assert!(!e.to_string().contains(SECRET));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let c = load(&env(&[("AWS_SESSION_TOKEN", "session-token-value")])).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains(SECRET) && !shown.contains("session-token-value"), "{shown}");
+    }
+}
