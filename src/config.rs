@@ -69,8 +69,8 @@ impl Config {
         let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let required = |name: &'static str| get(name).ok_or_else(|| problem(name, "is not set"));
 
-        let bucket = Bucket::new(required("S3_BUCKET_NAME")?)
-            .map_err(|e| problem("S3_BUCKET_NAME", e))?;
+        let bucket =
+            Bucket::new(required("S3_BUCKET_NAME")?).map_err(|e| problem("S3_BUCKET_NAME", e))?;
         let region = required("AWS_REGION")?;
         sigv4::check_region(&region).map_err(|e| problem("AWS_REGION", e))?;
         let endpoint = match get("S3_ENDPOINT_URL") {
@@ -96,7 +96,10 @@ impl Config {
         let expiry = match get("URL_EXPIRES_SECONDS") {
             None => DEFAULT_EXPIRES_SECONDS,
             Some(v) => v.trim().parse().map_err(|_| {
-                problem("URL_EXPIRES_SECONDS", format!("{v:?} is not a whole number of seconds"))
+                problem(
+                    "URL_EXPIRES_SECONDS",
+                    format!("{v:?} is not a whole number of seconds"),
+                )
             })?,
         };
         let expiry = Expiry::from_secs(expiry).map_err(|e| problem("URL_EXPIRES_SECONDS", e))?;
@@ -171,7 +174,10 @@ mod tests {
     fn defaults() {
         let c = load(&env(&[])).unwrap();
         assert_eq!(c.bucket.as_str(), "my-bucket");
-        assert_eq!(c.endpoint.to_string(), "https://s3.ap-northeast-1.amazonaws.com");
+        assert_eq!(
+            c.endpoint.to_string(),
+            "https://s3.ap-northeast-1.amazonaws.com"
+        );
         assert_eq!(c.expiry.secs(), 1800);
         assert!(!c.force_path_style);
         assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
@@ -202,7 +208,12 @@ mod tests {
             m.remove(name);
             load(&m).unwrap_err()
         };
-        for name in ["S3_BUCKET_NAME", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        for name in [
+            "S3_BUCKET_NAME",
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
             let e = missing(name);
             assert_eq!(e.to_string(), format!("{name}: is not set"));
         }
@@ -229,6 +240,9 @@ mod tests {
     fn debug_never_shows_the_secret() {
         let c = load(&env(&[("AWS_SESSION_TOKEN", "session-token-value")])).unwrap();
         let shown = format!("{c:?}");
-        assert!(!shown.contains(SECRET) && !shown.contains("session-token-value"), "{shown}");
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("session-token-value"),
+            "{shown}"
+        );
     }
 }

@@ -13,6 +13,19 @@ use serde::Serialize;
 use crate::api::{App, Reply, UndecodableBody};
 use crate::sigv4::SigningTime;
 
+/// The system clock as a signing time: the one place the shells read it.
+///
+/// A clock outside 1970..9999 cannot sign; epoch zero then gives URLs that S3 refuses as
+/// expired, rather than a crash.
+pub fn clock_now() -> SigningTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    SigningTime::from_unix_seconds(secs)
+        .or_else(|_| SigningTime::from_unix_seconds(0))
+        .unwrap_or_else(|_| unreachable!("epoch zero is in range"))
+}
+
 /// The response event, shaped for the source of the request.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
@@ -25,7 +38,11 @@ pub enum EventResponse {
 
 /// Answers one event at time `now`. Returns the response event and the [`Reply`] whose
 /// route and status the shell logs.
-pub fn handle_event(app: &App, mut event: LambdaRequest, now: SigningTime) -> (EventResponse, Reply) {
+pub fn handle_event(
+    app: &App,
+    mut event: LambdaRequest,
+    now: SigningTime,
+) -> (EventResponse, Reply) {
     let v2 = matches!(event, LambdaRequest::ApiGatewayV2(_));
     let body_ok = match &mut event {
         LambdaRequest::ApiGatewayV1(e) => check_base64(e.is_base64_encoded, &mut e.body),
@@ -60,8 +77,12 @@ fn to_event(reply: &Reply, v2: bool) -> EventResponse {
     let r = &reply.response;
     let body = match r.body() {
         Body::Empty => None,
-        Body::Text(t) => Some(lambda_http::aws_lambda_events::encodings::Body::Text(t.clone())),
-        Body::Binary(b) => Some(lambda_http::aws_lambda_events::encodings::Body::Binary(b.clone())),
+        Body::Text(t) => Some(lambda_http::aws_lambda_events::encodings::Body::Text(
+            t.clone(),
+        )),
+        Body::Binary(b) => Some(lambda_http::aws_lambda_events::encodings::Body::Binary(
+            b.clone(),
+        )),
         #[allow(unreachable_patterns)]
         _ => None,
     };

@@ -1,6 +1,8 @@
 //! The handler driven with real API Gateway / function URL event JSON, through the same
 //! event adapter the Lambda runs, checking status, every header and the body.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use lambda_http::request::LambdaRequest;
@@ -10,6 +12,7 @@ use presigner::lambda::handle_event;
 use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
 use presigner::sigv4::{Credentials, SigningTime};
 use serde_json::{json, Value};
+use support::events::{event, with_body};
 
 const BUCKET: &str = "presigner-test-bucket";
 const REGION: &str = "ap-northeast-1";
@@ -34,21 +37,6 @@ fn app() -> App {
 
 fn now() -> SigningTime {
     SigningTime::parse_amz_date(NOW).unwrap()
-}
-
-fn event(file: &str, edit: impl FnOnce(&mut Value)) -> LambdaRequest {
-    let path = format!("{}/tests/events/{file}", env!("CARGO_MANIFEST_DIR"));
-    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    edit(&mut value);
-    serde_json::from_value(value).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
-
-/// Sets the body (plain text) of any of the event kinds.
-fn with_body(body: &str) -> impl FnOnce(&mut Value) + '_ {
-    move |e| {
-        e["body"] = json!(body);
-        e["isBase64Encoded"] = json!(false);
-    }
 }
 
 struct Answer {
@@ -95,8 +83,10 @@ const CORS: [(&str, &str); 4] = [
 ];
 
 fn assert_headers(a: &Answer, extra: &[(&str, &str)]) {
-    let mut expected: BTreeMap<String, String> =
-        CORS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut expected: BTreeMap<String, String> = CORS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     for (k, v) in extra {
         expected.insert(k.to_string(), v.to_string());
     }
@@ -112,11 +102,20 @@ fn assert_error(a: &Answer, status: u64, says: &str) {
     assert_headers(a, &extra);
     let body = a.json();
     assert_eq!(body.as_object().unwrap().len(), 1, "only a message: {body}");
-    assert!(a.message().contains(says), "{:?} does not say {says:?}", a.message());
+    assert!(
+        a.message().contains(says),
+        "{:?} does not say {says:?}",
+        a.message()
+    );
 }
 
 /// The URL the handler should have made, signed directly by the library.
-fn expected_url(method: Method, key: &str, headers: &[(&str, &str)], token: Option<&str>) -> String {
+fn expected_url(
+    method: Method,
+    key: &str,
+    headers: &[(&str, &str)],
+    token: Option<&str>,
+) -> String {
     let c = Credentials::new("AKIDEXAMPLE", SECRET, token.map(str::to_owned)).unwrap();
     let p = Presigner::new(c, REGION, Endpoint::regional(REGION).unwrap(), false).unwrap();
     let bucket = Bucket::new(BUCKET).unwrap();
@@ -134,11 +133,17 @@ fn assert_url(a: &Answer, method: Method, key_path: &str, signed_headers: &str) 
     assert_headers(a, &[("content-type", "application/json")]);
     let url = url::Url::parse(a.json()["presignedUrl"].as_str().unwrap()).unwrap();
     assert_eq!(url.scheme(), "https");
-    assert_eq!(url.host_str(), Some("presigner-test-bucket.s3.ap-northeast-1.amazonaws.com"));
+    assert_eq!(
+        url.host_str(),
+        Some("presigner-test-bucket.s3.ap-northeast-1.amazonaws.com")
+    );
     assert_eq!(url.path(), key_path);
     let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
-    assert_eq!(q["X-Amz-Credential"], "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request");
+    assert_eq!(
+        q["X-Amz-Credential"],
+        "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request"
+    );
     assert_eq!(q["X-Amz-Date"], NOW);
     assert_eq!(q["X-Amz-Expires"], "1800");
     assert_eq!(q["X-Amz-SignedHeaders"], signed_headers);
@@ -151,9 +156,22 @@ fn assert_url(a: &Answer, method: Method, key_path: &str, signed_headers: &str) 
 fn upload_and_download_keep_the_original_contract_on_every_event_kind() {
     for file in ["rest-v1.json", "http-v2.json", "function-url.json"] {
         let up = call(event(file, |_| {}));
-        let url = assert_url(&up, Method::Put, "/images/test%40mail.com/test_id.png", "host");
-        assert_eq!(up.json().as_object().unwrap().len(), 1, "{file}: exactly the original's shape");
-        assert_eq!(url.as_str(), expected_url(Method::Put, "images/test@mail.com/test_id.png", &[], None), "{file}");
+        let url = assert_url(
+            &up,
+            Method::Put,
+            "/images/test%40mail.com/test_id.png",
+            "host",
+        );
+        assert_eq!(
+            up.json().as_object().unwrap().len(),
+            1,
+            "{file}: exactly the original's shape"
+        );
+        assert_eq!(
+            url.as_str(),
+            expected_url(Method::Put, "images/test@mail.com/test_id.png", &[], None),
+            "{file}"
+        );
 
         let down = call(event(file, |e| {
             for k in ["path", "rawPath"] {
@@ -162,9 +180,21 @@ fn upload_and_download_keep_the_original_contract_on_every_event_kind() {
                 }
             }
         }));
-        let url = assert_url(&down, Method::Get, "/images/test%40mail.com/test_id.png", "host");
-        assert_eq!(url.as_str(), expected_url(Method::Get, "images/test@mail.com/test_id.png", &[], None), "{file}");
-        assert_ne!(url.as_str(), expected_url(Method::Put, "images/test@mail.com/test_id.png", &[], None));
+        let url = assert_url(
+            &down,
+            Method::Get,
+            "/images/test%40mail.com/test_id.png",
+            "host",
+        );
+        assert_eq!(
+            url.as_str(),
+            expected_url(Method::Get, "images/test@mail.com/test_id.png", &[], None),
+            "{file}"
+        );
+        assert_ne!(
+            url.as_str(),
+            expected_url(Method::Put, "images/test@mail.com/test_id.png", &[], None)
+        );
     }
 }
 
@@ -175,13 +205,20 @@ fn routes_without_the_stage_whatever_the_event_puts_in_the_path() {
         e["rawPath"] = json!("/Prod/api/upload_url");
         e["requestContext"]["stage"] = json!("Prod");
     }));
-    assert_url(&a, Method::Put, "/images/test%40mail.com/test_id.png", "host");
+    assert_url(
+        &a,
+        Method::Put,
+        "/images/test%40mail.com/test_id.png",
+        "host",
+    );
     let a = call(event("http-v2.json", |e| {
         e["rawPath"] = json!("/api/upload_url");
         e["requestContext"]["stage"] = json!("$default");
     }));
     assert_eq!(a.status, 200);
-    let a = call(event("rest-v1.json", |e| e["requestContext"]["stage"] = json!("Prod")));
+    let a = call(event("rest-v1.json", |e| {
+        e["requestContext"]["stage"] = json!("Prod")
+    }));
     assert_eq!(a.status, 200);
 }
 
@@ -189,10 +226,15 @@ fn routes_without_the_stage_whatever_the_event_puts_in_the_path() {
 fn body_is_json_whatever_the_content_type_header_says() {
     let a = call(event("rest-v1.json", |e| {
         e["headers"].as_object_mut().unwrap().remove("content-type");
-        e["multiValueHeaders"].as_object_mut().unwrap().remove("content-type");
+        e["multiValueHeaders"]
+            .as_object_mut()
+            .unwrap()
+            .remove("content-type");
     }));
     assert_eq!(a.status, 200);
-    let a = call(event("http-v2.json", |e| e["headers"]["content-type"] = json!("text/plain")));
+    let a = call(event("http-v2.json", |e| {
+        e["headers"]["content-type"] = json!("text/plain")
+    }));
     assert_eq!(a.status, 200);
 }
 
@@ -200,14 +242,24 @@ fn body_is_json_whatever_the_content_type_header_says() {
 fn ids_are_encoded_once_in_the_key() {
     let body = json!({"userId": "a b+c@d~e", "tweetId": "caf\u{e9} \u{1f600}"}).to_string();
     let a = call(event("rest-v1.json", with_body(&body)));
-    assert_url(&a, Method::Put, "/images/a%20b%2Bc%40d~e/caf%C3%A9%20%F0%9F%98%80.png", "host");
+    assert_url(
+        &a,
+        Method::Put,
+        "/images/a%20b%2Bc%40d~e/caf%C3%A9%20%F0%9F%98%80.png",
+        "host",
+    );
 }
 
 #[test]
 fn constrained_uploads_sign_the_headers_and_list_them() {
     let body = r#"{"userId":"test@mail.com","tweetId":"test_id","contentType":"image/png","contentLength":5120}"#;
     let a = call(event("http-v2.json", with_body(body)));
-    let url = assert_url(&a, Method::Put, "/images/test%40mail.com/test_id.png", "content-length;content-type;host");
+    let url = assert_url(
+        &a,
+        Method::Put,
+        "/images/test%40mail.com/test_id.png",
+        "content-length;content-type;host",
+    );
     let expected = expected_url(
         Method::Put,
         "images/test@mail.com/test_id.png",
@@ -223,7 +275,10 @@ fn constrained_uploads_sign_the_headers_and_list_them() {
             "expiresAt": "2026-11-25T12:30:00Z"
         })
     );
-    let a = call(event("http-v2.json", with_body(r#"{"userId":"u","tweetId":"t","contentType":"image/webp"}"#)));
+    let a = call(event(
+        "http-v2.json",
+        with_body(r#"{"userId":"u","tweetId":"t","contentType":"image/webp"}"#),
+    ));
     assert_url(&a, Method::Put, "/images/u/t.png", "content-type;host");
     assert_eq!(a.json()["headers"], json!({"Content-Type": "image/webp"}));
 }
@@ -239,7 +294,12 @@ fn session_token_and_settings_from_config_reach_the_url() {
     let a = call_with(&app, event("rest-v1.json", |_| {}));
     assert_eq!(a.status, 200);
     let url = a.json()["presignedUrl"].as_str().unwrap().to_owned();
-    assert!(url.starts_with("http://127.0.0.1:9000/presigner-test-bucket/images/test%40mail.com/test_id.png?"), "{url}");
+    assert!(
+        url.starts_with(
+            "http://127.0.0.1:9000/presigner-test-bucket/images/test%40mail.com/test_id.png?"
+        ),
+        "{url}"
+    );
     assert!(url.contains("X-Amz-Security-Token=tok%2Fen%2B%3D%3D&"));
     assert!(url.contains("X-Amz-Expires=60&"));
 }
@@ -247,15 +307,34 @@ fn session_token_and_settings_from_config_reach_the_url() {
 #[test]
 fn authorizer_identity_builds_the_key_and_refuses_another_user_id() {
     // REST + Cognito user pool: the email claim.
-    let a = call(event("rest-v1-cognito.json", with_body(r#"{"tweetId":"t1"}"#)));
-    assert_url(&a, Method::Put, "/images/alice%40example.com/t1.png", "host");
-    let a = call(event("rest-v1-cognito.json", with_body(r#"{"userId":"alice@example.com","tweetId":"t1"}"#)));
+    let a = call(event(
+        "rest-v1-cognito.json",
+        with_body(r#"{"tweetId":"t1"}"#),
+    ));
+    assert_url(
+        &a,
+        Method::Put,
+        "/images/alice%40example.com/t1.png",
+        "host",
+    );
+    let a = call(event(
+        "rest-v1-cognito.json",
+        with_body(r#"{"userId":"alice@example.com","tweetId":"t1"}"#),
+    ));
     assert_eq!(a.status, 200);
-    let a = call(event("rest-v1-cognito.json", with_body(r#"{"userId":"test@mail.com","tweetId":"t1"}"#)));
+    let a = call(event(
+        "rest-v1-cognito.json",
+        with_body(r#"{"userId":"test@mail.com","tweetId":"t1"}"#),
+    ));
     assert_error(&a, 403, "does not match the signed-in user");
     // HTTP API + JWT without email: the sub claim.
     let a = call(event("http-v2-jwt.json", with_body(r#"{"tweetId":"t1"}"#)));
-    assert_url(&a, Method::Put, "/images/7d8ca528-4931-4254-9273-ea5ee853f271/t1.png", "host");
+    assert_url(
+        &a,
+        Method::Put,
+        "/images/7d8ca528-4931-4254-9273-ea5ee853f271/t1.png",
+        "host",
+    );
     let a = call(event("http-v2-jwt.json", |_| {}));
     assert_error(&a, 403, "does not match");
 }
@@ -280,9 +359,13 @@ fn preflight_answers_204_with_cors() {
 fn wrong_method_is_405_with_allow_and_unknown_path_404() {
     let a = call(event("rest-v1.json", |e| e["httpMethod"] = json!("GET")));
     assert_error(&a, 405, "method not allowed");
-    let a = call(event("http-v2.json", |e| e["requestContext"]["http"]["method"] = json!("PUT")));
+    let a = call(event("http-v2.json", |e| {
+        e["requestContext"]["http"]["method"] = json!("PUT")
+    }));
     assert_error(&a, 405, "method not allowed");
-    let a = call(event("rest-v1.json", |e| e["path"] = json!("/api/delete_url")));
+    let a = call(event("rest-v1.json", |e| {
+        e["path"] = json!("/api/delete_url")
+    }));
     assert_error(&a, 404, "no such route");
     let a = call(event("function-url.json", |e| e["rawPath"] = json!("/")));
     assert_error(&a, 404, "no such route");
@@ -291,7 +374,10 @@ fn wrong_method_is_405_with_allow_and_unknown_path_404() {
 #[test]
 fn the_callers_mistakes_are_400_with_a_clear_message() {
     let long = "x".repeat(129);
-    let big = format!(r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#, "x".repeat(16 * 1024));
+    let big = format!(
+        r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#,
+        "x".repeat(16 * 1024)
+    );
     let cases: Vec<(String, &str)> = vec![
         ("{\"userId\": ".into(), "not valid JSON"),
         ("".into(), "not valid JSON"),
@@ -299,19 +385,58 @@ fn the_callers_mistakes_are_400_with_a_clear_message() {
         ("null".into(), "must be a JSON object"),
         (r#"{"tweetId":"t"}"#.into(), "userId is required"),
         (r#"{"userId":"u"}"#.into(), "tweetId is required"),
-        (r#"{"userId":"","tweetId":"t"}"#.into(), "userId must not be empty"),
-        (r#"{"userId":"u","tweetId":42}"#.into(), "tweetId must be a string"),
-        (r#"{"userId":["u"],"tweetId":"t"}"#.into(), "userId must be a string"),
-        (format!(r#"{{"userId":"{long}","tweetId":"t"}}"#), "at most 128 bytes"),
-        (r#"{"userId":"a/b","tweetId":"t"}"#.into(), "must not contain '/'"),
-        (r#"{"userId":"a\\b","tweetId":"t"}"#.into(), "must not contain '/' or '\\'"),
-        (r#"{"userId":"u","tweetId":"a\u0007b"}"#.into(), "control characters"),
-        (r#"{"userId":"..","tweetId":"t"}"#.into(), "must not be '.' or '..'"),
-        (r#"{"userId":"u","tweetId":"."}"#.into(), "must not be '.' or '..'"),
-        (r#"{"userId":"u","tweetId":"t","contentType":"text/html"}"#.into(), "contentType must be one of"),
-        (r#"{"userId":"u","tweetId":"t","contentType":7}"#.into(), "contentType must be a string"),
-        (r#"{"userId":"u","tweetId":"t","contentLength":10485761}"#.into(), "from 1 to 10485760"),
-        (r#"{"userId":"u","tweetId":"t","contentLength":"5"}"#.into(), "contentLength must be a whole number"),
+        (
+            r#"{"userId":"","tweetId":"t"}"#.into(),
+            "userId must not be empty",
+        ),
+        (
+            r#"{"userId":"u","tweetId":42}"#.into(),
+            "tweetId must be a string",
+        ),
+        (
+            r#"{"userId":["u"],"tweetId":"t"}"#.into(),
+            "userId must be a string",
+        ),
+        (
+            format!(r#"{{"userId":"{long}","tweetId":"t"}}"#),
+            "at most 128 bytes",
+        ),
+        (
+            r#"{"userId":"a/b","tweetId":"t"}"#.into(),
+            "must not contain '/'",
+        ),
+        (
+            r#"{"userId":"a\\b","tweetId":"t"}"#.into(),
+            "must not contain '/' or '\\'",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"a\u0007b"}"#.into(),
+            "control characters",
+        ),
+        (
+            r#"{"userId":"..","tweetId":"t"}"#.into(),
+            "must not be '.' or '..'",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"."}"#.into(),
+            "must not be '.' or '..'",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"t","contentType":"text/html"}"#.into(),
+            "contentType must be one of",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"t","contentType":7}"#.into(),
+            "contentType must be a string",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"t","contentLength":10485761}"#.into(),
+            "from 1 to 10485760",
+        ),
+        (
+            r#"{"userId":"u","tweetId":"t","contentLength":"5"}"#.into(),
+            "contentLength must be a whole number",
+        ),
         (big, "larger than 16384 bytes"),
     ];
     for (body, says) in &cases {

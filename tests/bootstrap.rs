@@ -17,7 +17,10 @@ fn lambda_env(cmd: &mut Command, runtime_api: &str) {
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/presigner")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/25/[$LATEST]0123456789abcdef")
+        .env(
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "2026/11/25/[$LATEST]0123456789abcdef",
+        )
         .env("S3_BUCKET_NAME", "presigner-test-bucket")
         .env("AWS_REGION", "ap-northeast-1")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
@@ -53,7 +56,11 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 #[test]
 fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
     let api = RuntimeApi::start();
-    let event = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/events/rest-v1.json")).unwrap();
+    let event = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/events/rest-v1.json"
+    ))
+    .unwrap();
     api.push_event(event.clone());
     let mut bad: Value = serde_json::from_str(&event).unwrap();
     bad["body"] = Value::from("{not json");
@@ -61,7 +68,11 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
 
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_presigner"));
     lambda_env(&mut cmd, &api.addr);
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let (responses, errors) = api.wait_for(2, Duration::from_secs(20));
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
@@ -79,7 +90,10 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
     let bad: Value = serde_json::from_str(&responses[1].1).unwrap();
     assert_eq!(bad["statusCode"], 400);
 
-    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON log line")).collect();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON log line"))
+        .collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     for (line, status) in lines.iter().zip([200, 400]) {
         assert_eq!(line["route"], "/api/upload_url");
@@ -88,7 +102,13 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
         assert_eq!(line.as_object().unwrap().len(), 3);
     }
     let signature = &url[url.find("X-Amz-Signature=").unwrap() + 16..];
-    for secret in [SECRET, "session-token-value", signature, "test@mail.com", "X-Amz"] {
+    for secret in [
+        SECRET,
+        "session-token-value",
+        signature,
+        "test@mail.com",
+        "X-Amz",
+    ] {
         assert!(!stdout.contains(secret), "log holds {secret}");
     }
 }

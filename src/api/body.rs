@@ -31,7 +31,10 @@ impl Id {
             return Err(ApiError::InvalidId(field, "must not contain '/' or '\\'"));
         }
         if value.chars().any(char::is_control) {
-            return Err(ApiError::InvalidId(field, "must not contain control characters"));
+            return Err(ApiError::InvalidId(
+                field,
+                "must not contain control characters",
+            ));
         }
         Ok(Id(value.to_owned()))
     }
@@ -56,7 +59,12 @@ pub enum ImageType {
 }
 
 impl ImageType {
-    const ALL: [ImageType; 4] = [ImageType::Png, ImageType::Jpeg, ImageType::Gif, ImageType::Webp];
+    const ALL: [ImageType; 4] = [
+        ImageType::Png,
+        ImageType::Jpeg,
+        ImageType::Gif,
+        ImageType::Webp,
+    ];
 
     /// The MIME type.
     pub fn as_str(self) -> &'static str {
@@ -172,7 +180,9 @@ mod tests {
 
     #[test]
     fn constraints_parse_and_are_bounded() {
-        let r = parse_ok(r#"{"userId":"u","tweetId":"t","contentType":"image/webp","contentLength":1000}"#);
+        let r = parse_ok(
+            r#"{"userId":"u","tweetId":"t","contentType":"image/webp","contentLength":1000}"#,
+        );
         assert_eq!(r.constraints.content_type, Some(ImageType::Webp));
         assert_eq!(r.constraints.content_length, Some(1000));
         assert_eq!(
@@ -195,18 +205,42 @@ mod tests {
 
     #[test]
     fn ids_are_checked() {
-        assert_eq!(parse_err(r#"{"userId":"u"}"#), ApiError::MissingField("tweetId"));
-        assert_eq!(parse_err(r#"{"userId":"u","tweetId":""}"#), ApiError::EmptyField("tweetId"));
-        assert_eq!(parse_err(r#"{"userId":5,"tweetId":"t"}"#), ApiError::WrongType("userId", "a string"));
+        assert_eq!(
+            parse_err(r#"{"userId":"u"}"#),
+            ApiError::MissingField("tweetId")
+        );
+        assert_eq!(
+            parse_err(r#"{"userId":"u","tweetId":""}"#),
+            ApiError::EmptyField("tweetId")
+        );
+        assert_eq!(
+            parse_err(r#"{"userId":5,"tweetId":"t"}"#),
+            ApiError::WrongType("userId", "a string")
+        );
         let long = "x".repeat(129);
         assert_eq!(
             parse_err(&format!(r#"{{"userId":"{long}","tweetId":"t"}}"#)),
             ApiError::FieldTooLong("userId")
         );
-        assert!(parse(format!(r#"{{"userId":"{}","tweetId":"t"}}"#, "x".repeat(128)).as_bytes(), 1).is_ok());
-        for bad in ["a/b", "a\\b", ".", "..", "a\u{0}b", "tab\there", "del\u{7f}"] {
+        assert!(parse(
+            format!(r#"{{"userId":"{}","tweetId":"t"}}"#, "x".repeat(128)).as_bytes(),
+            1
+        )
+        .is_ok());
+        for bad in [
+            "a/b",
+            "a\\b",
+            ".",
+            "..",
+            "a\u{0}b",
+            "tab\there",
+            "del\u{7f}",
+        ] {
             let body = serde_json::json!({"userId": "u", "tweetId": bad}).to_string();
-            assert!(matches!(parse_err(&body), ApiError::InvalidId("tweetId", _)), "{bad:?}");
+            assert!(
+                matches!(parse_err(&body), ApiError::InvalidId("tweetId", _)),
+                "{bad:?}"
+            );
         }
     }
 
@@ -216,7 +250,10 @@ mod tests {
         assert!(matches!(parse_err(""), ApiError::MalformedJson(_)));
         assert_eq!(parse_err("[1]"), ApiError::NotAnObject);
         assert_eq!(parse_err("\"s\""), ApiError::NotAnObject);
-        let big = format!(r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        let big = format!(
+            r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#,
+            "x".repeat(MAX_BODY_BYTES)
+        );
         assert_eq!(parse_err(&big), ApiError::BodyTooLarge);
     }
 }

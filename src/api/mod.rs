@@ -151,6 +151,22 @@ pub struct Reply {
     pub internal_error: Option<String>,
 }
 
+impl Reply {
+    /// The one log line per request: route, status, duration, and for a 500 what went wrong.
+    /// Never the URL, a signature, the body or a secret.
+    pub fn log_line(&self, elapsed: std::time::Duration) -> String {
+        let mut line = json!({
+            "route": self.route.as_str(),
+            "status": self.response.status().as_u16(),
+            "duration_us": elapsed.as_micros() as u64,
+        });
+        if let Some(detail) = &self.internal_error {
+            line["error"] = detail.as_str().into();
+        }
+        line.to_string()
+    }
+}
+
 /// The service: configuration checked, presigner built, once.
 #[derive(Debug)]
 pub struct App {
@@ -206,7 +222,12 @@ impl App {
         }
     }
 
-    fn presign(&self, route: Route, request: &Request, now: SigningTime) -> Result<Response<Body>, ApiError> {
+    fn presign(
+        &self,
+        route: Route,
+        request: &Request,
+        now: SigningTime,
+    ) -> Result<Response<Body>, ApiError> {
         if request.extensions().get::<UndecodableBody>().is_some() {
             return Err(ApiError::BodyNotBase64);
         }
@@ -226,8 +247,12 @@ impl App {
             _ if !parsed.constraints.is_empty() => return Err(ApiError::ConstraintsOnDownload),
             _ => (s3::Method::Get, UploadConstraints::default()),
         };
-        let key = ObjectKey::new(format!("images/{}/{}.png", user_id.as_str(), parsed.tweet_id.as_str()))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let key = ObjectKey::new(format!(
+            "images/{}/{}.png",
+            user_id.as_str(),
+            parsed.tweet_id.as_str()
+        ))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
 
         let length_text = constraints.content_length.map(|n| n.to_string());
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(2);
@@ -257,8 +282,9 @@ impl App {
             if let Some(n) = length_text {
                 required.insert("Content-Length".into(), n.into());
             }
-            let expires_at = SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let expires_at =
+                SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
             json!({ "presignedUrl": url, "headers": required, "expiresAt": expires_at.rfc3339() })
         };
         Ok(json_response(StatusCode::OK, &body))
@@ -270,7 +296,11 @@ impl App {
 /// APIs with a named stage.
 fn route_path(request: &Request) -> &str {
     let raw = request.raw_http_path();
-    let raw = if raw.is_empty() { request.uri().path() } else { raw };
+    let raw = if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    };
     let stage = match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(ctx)) => ctx.stage.as_deref(),
         _ => None,

@@ -1,1 +1,7 @@
+//! Shared by the integration tests; each test file uses some of it.
+#![allow(dead_code)]
+
+pub mod events;
+pub mod http;
 pub mod runtime_api;
+pub mod s3;

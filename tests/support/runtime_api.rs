@@ -9,12 +9,15 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// (request id or path, body) of each posted response or error.
+pub type Posted = Vec<(String, String)>;
+
 #[derive(Default)]
 struct State {
     events: VecDeque<String>,
     next_id: u64,
-    responses: Vec<(String, String)>,
-    errors: Vec<(String, String)>,
+    responses: Posted,
+    errors: Posted,
 }
 
 /// A running emulator; it lives until the test process ends.
@@ -46,7 +49,7 @@ impl RuntimeApi {
 
     /// Waits (at most `timeout`) until `n` responses or errors have arrived; returns the
     /// responses and errors as (request id, body).
-    pub fn wait_for(&self, n: usize, timeout: Duration) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    pub fn wait_for(&self, n: usize, timeout: Duration) -> (Posted, Posted) {
         let (lock, cv) = &*self.state;
         let deadline = Instant::now() + timeout;
         let mut s = lock.lock().unwrap();
@@ -70,7 +73,10 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
             return;
         }
         let mut parts = line.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+        let (method, path) = (
+            parts.next().unwrap_or("").to_owned(),
+            parts.next().unwrap_or("").to_owned(),
+        );
         let mut length = 0usize;
         let mut chunked = false;
         loop {
@@ -89,7 +95,11 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
                 _ => {}
             }
         }
-        let body = if chunked { read_chunked(&mut reader) } else { read_exact(&mut reader, length) };
+        let body = if chunked {
+            read_chunked(&mut reader)
+        } else {
+            read_exact(&mut reader, length)
+        };
         let (lock, cv) = &*state;
         if method == "GET" && path.ends_with("/runtime/invocation/next") {
             let (id, event) = {
@@ -100,7 +110,11 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
                 s.next_id += 1;
                 (format!("req-{}", s.next_id), s.events.pop_front().unwrap())
             };
-            let deadline = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() + 30_000;
+            let deadline = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+                + 30_000;
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: {id}\r\n\
                  Lambda-Runtime-Deadline-Ms: {deadline}\r\n\
@@ -109,7 +123,11 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
                  Content-Length: {}\r\n\r\n",
                 event.len()
             );
-            if out.write_all(head.as_bytes()).and_then(|_| out.write_all(event.as_bytes())).is_err() {
+            if out
+                .write_all(head.as_bytes())
+                .and_then(|_| out.write_all(event.as_bytes()))
+                .is_err()
+            {
                 return;
             }
         } else if method == "POST" {
@@ -125,7 +143,11 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
             cv.notify_all();
             let reply = "{\"status\":\"OK\"}";
             let head = format!("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", reply.len());
-            if out.write_all(head.as_bytes()).and_then(|_| out.write_all(reply.as_bytes())).is_err() {
+            if out
+                .write_all(head.as_bytes())
+                .and_then(|_| out.write_all(reply.as_bytes()))
+                .is_err()
+            {
                 return;
             }
         } else {
@@ -147,7 +169,8 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> String {
         if reader.read_line(&mut size).unwrap_or(0) == 0 {
             break;
         }
-        let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
+        let n =
+            usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
         let mut chunk = vec![0; n + 2];
         if reader.read_exact(&mut chunk).is_err() {
             break;

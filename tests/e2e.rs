@@ -1,0 +1,242 @@
+//! End to end: URLs from the real handler (the event adapter the Lambda runs) used against a
+//! real S3 implementation (s3s-fs, in process) that checks SigV4 presigned URLs strictly.
+
+mod support;
+
+use presigner::api::App;
+use presigner::config::Config;
+use presigner::lambda::{clock_now, handle_event};
+use presigner::local;
+use presigner::sigv4::SigningTime;
+use serde_json::{json, Value};
+use support::events::rest_post;
+use support::http::send;
+use support::s3::LocalS3;
+
+/// A small valid PNG (1x1, red).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xcf, 0xc0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xdd, 0x8d, 0xb0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// The Lambda's configuration pointed at the local S3; `endpoint_host` is `127.0.0.1`
+/// (path style) or `localhost` (virtual-hosted: `presigner-local.localhost:PORT`).
+fn app(s3: &LocalS3, endpoint_host: &str, extra: &[(&str, &str)]) -> App {
+    let mut env = local::lambda_env(s3.port);
+    for (k, v) in &mut env {
+        if *k == "S3_ENDPOINT_URL" {
+            *v = format!("http://{endpoint_host}:{}", s3.port);
+        }
+    }
+    for (k, v) in extra {
+        env.retain(|(name, _)| name != k);
+        env.push((k, v.to_string()));
+    }
+    let config =
+        Config::from_lookup(|n| env.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone())).unwrap();
+    App::new(config).unwrap()
+}
+
+/// Asks the handler for a URL at `now`; returns the whole JSON answer.
+fn ask_at(app: &App, route: &str, body: Value, now: SigningTime) -> Value {
+    let (response, reply) = handle_event(app, rest_post(route, &body), now);
+    assert_eq!(reply.response.status(), 200, "{:?}", reply.response.body());
+    let out = serde_json::to_value(&response).unwrap();
+    serde_json::from_str(out["body"].as_str().unwrap()).unwrap()
+}
+
+fn url(app: &App, route: &str, body: Value) -> String {
+    ask_at(app, route, body, clock_now())["presignedUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn ids(user: &str, tweet: &str) -> Value {
+    json!({"userId": user, "tweetId": tweet})
+}
+
+fn round_trip(s3: &LocalS3, app: &App, user: &str, tweet: &str, expect_virtual: bool) {
+    let put = url(app, "upload_url", ids(user, tweet));
+    let host = put.split('/').nth(2).unwrap();
+    assert_eq!(
+        host.starts_with("presigner-local."),
+        expect_virtual,
+        "{put}"
+    );
+    let (status, body) = send("PUT", &put, &[("Content-Type", "image/png")], PNG);
+    assert_eq!(
+        status,
+        200,
+        "PUT {user}/{tweet}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let key = format!("images/{user}/{tweet}.png");
+    assert_eq!(
+        std::fs::read(s3.object_path(&key)).unwrap(),
+        PNG,
+        "stored bytes of {key}"
+    );
+    let get = url(app, "download_url", ids(user, tweet));
+    let (status, body) = send("GET", &get, &[], b"");
+    assert_eq!(status, 200, "GET {user}/{tweet}");
+    assert_eq!(body, PNG, "downloaded bytes of {key}");
+}
+
+const IDS: [(&str, &str); 6] = [
+    ("test@mail.com", "test_id"),
+    ("user with spaces", "tweet with spaces"),
+    ("a+b", "c+d"),
+    ("x@y", "~tilde~"),
+    ("caf\u{e9}", "\u{65e5}\u{672c}\u{8a9e}\u{1f600}"),
+    ("100%", "50%25=&"),
+];
+
+#[test]
+fn upload_then_download_path_style() {
+    let s3 = LocalS3::start();
+    let app = app(&s3, "127.0.0.1", &[]);
+    for (user, tweet) in IDS {
+        round_trip(&s3, &app, user, tweet, false);
+    }
+}
+
+#[test]
+fn upload_then_download_virtual_hosted() {
+    let s3 = LocalS3::start();
+    let app = app(&s3, "localhost", &[]);
+    for (user, tweet) in IDS {
+        round_trip(&s3, &app, user, tweet, true);
+    }
+}
+
+fn replace_param(url: &str, name: &str, value: &str) -> String {
+    let start = url.find(&format!("{name}=")).unwrap() + name.len() + 1;
+    let end = url[start..].find('&').map_or(url.len(), |i| start + i);
+    format!("{}{value}{}", &url[..start], &url[end..])
+}
+
+#[test]
+fn session_token_is_signed_and_cannot_be_swapped() {
+    let s3 = LocalS3::start();
+    let app = app(
+        &s3,
+        "127.0.0.1",
+        &[("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBYaDH//token+value==")],
+    );
+    let put = url(&app, "upload_url", ids("u", "t"));
+    assert!(put.contains("X-Amz-Security-Token=FwoGZXIvYXdzEBYaDH%2F%2Ftoken%2Bvalue%3D%3D&"));
+    let swapped = replace_param(&put, "X-Amz-Security-Token", "AnotherToken");
+    assert_eq!(send("PUT", &swapped, &[], PNG).0, 403);
+    assert_eq!(send("PUT", &put, &[], PNG).0, 200);
+}
+
+#[test]
+fn constrained_uploads_accept_only_the_signed_type_and_length() {
+    let s3 = LocalS3::start();
+    let app = app(&s3, "127.0.0.1", &[]);
+    let len = PNG.len().to_string();
+    let body = json!({"userId": "u", "tweetId": "constrained", "contentType": "image/png", "contentLength": PNG.len()});
+    let answer = ask_at(&app, "upload_url", body, clock_now());
+    assert_eq!(
+        answer["headers"],
+        json!({"Content-Type": "image/png", "Content-Length": len})
+    );
+    let put = answer["presignedUrl"].as_str().unwrap();
+
+    assert_eq!(
+        send("PUT", put, &[("Content-Type", "image/jpeg")], PNG).0,
+        403,
+        "other type"
+    );
+    assert_eq!(send("PUT", put, &[], PNG).0, 403, "missing type");
+    let longer = [PNG, b"extra"].concat();
+    assert_eq!(
+        send("PUT", put, &[("Content-Type", "image/png")], &longer).0,
+        403,
+        "other length"
+    );
+    assert!(!s3.object_path("images/u/constrained.png").exists());
+    assert_eq!(
+        send("PUT", put, &[("Content-Type", "image/png")], PNG).0,
+        200,
+        "matching"
+    );
+    assert_eq!(
+        std::fs::read(s3.object_path("images/u/constrained.png")).unwrap(),
+        PNG
+    );
+}
+
+#[test]
+fn forged_or_misused_urls_are_refused() {
+    let s3 = LocalS3::start();
+    let honest = app(&s3, "127.0.0.1", &[]);
+    let put = url(&honest, "upload_url", ids("u", "t"));
+    assert_eq!(send("PUT", &put, &[], PNG).0, 200);
+    let get = url(&honest, "download_url", ids("u", "t"));
+
+    let sig = &get[get.find("X-Amz-Signature=").unwrap() + 16..];
+    let flipped = if sig.starts_with('0') { "1" } else { "0" };
+    let tampered = replace_param(&get, "X-Amz-Signature", &format!("{flipped}{}", &sig[1..]));
+    assert_eq!(
+        send("GET", &tampered, &[], b"").0,
+        403,
+        "tampered signature"
+    );
+
+    let other_key = get.replace("/images/u/t.png?", "/images/u/other.png?");
+    assert_eq!(
+        send(
+            "PUT",
+            &put.replace("/images/u/t.png?", "/images/u/other.png?"),
+            &[],
+            PNG
+        )
+        .0,
+        403,
+        "changed key (PUT)"
+    );
+    assert_eq!(
+        send("GET", &other_key, &[], b"").0,
+        403,
+        "changed key (GET)"
+    );
+
+    assert_eq!(send("PUT", &get, &[], PNG).0, 403, "GET URL used for PUT");
+    assert_eq!(send("GET", &put, &[], b"").0, 403, "PUT URL used for GET");
+
+    let other_region = get.replace("%2Fus-east-1%2F", "%2Feu-west-1%2F");
+    assert_ne!(other_region, get);
+    assert_eq!(
+        send("GET", &other_region, &[], b"").0,
+        403,
+        "changed region"
+    );
+
+    let wrong_secret = app(
+        &s3,
+        "127.0.0.1",
+        &[("AWS_SECRET_ACCESS_KEY", "not-the-local-secret")],
+    );
+    let forged = url(&wrong_secret, "download_url", ids("u", "t"));
+    assert_eq!(
+        send("GET", &forged, &[], b"").0,
+        403,
+        "signed with the wrong secret"
+    );
+
+    let two_hours_ago = SigningTime::from_unix_seconds(clock_now().unix_seconds() - 7200).unwrap();
+    let short = app(&s3, "127.0.0.1", &[("URL_EXPIRES_SECONDS", "60")]);
+    let expired = ask_at(&short, "download_url", ids("u", "t"), two_hours_ago)["presignedUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(send("GET", &expired, &[], b"").0, 403, "expired");
+
+    // And the honest URL still works after all that.
+    assert_eq!(send("GET", &get, &[], b""), (200, PNG.to_vec()));
+}

@@ -1,0 +1,44 @@
+//! The local S3 (s3s-fs) started inside the test process on 127.0.0.1, port 0, over a temp
+//! folder, with the fixed local keys.
+
+use std::path::PathBuf;
+
+use presigner::local;
+
+pub struct LocalS3 {
+    pub port: u16,
+    pub root: PathBuf,
+    _dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl LocalS3 {
+    pub fn start() -> LocalS3 {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_owned();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let serve_root = root.clone();
+        runtime.spawn(async move {
+            local::serve_s3(listener, &serve_root, &[local::BUCKET], &[]).await
+        });
+        LocalS3 {
+            port,
+            root,
+            _dir: dir,
+            _runtime: runtime,
+        }
+    }
+
+    /// The file s3s-fs keeps for `key` of the local bucket.
+    pub fn object_path(&self, key: &str) -> PathBuf {
+        self.root.join(local::BUCKET).join(key)
+    }
+}
