@@ -1,0 +1,123 @@
+//! Signing speed: time per presigned URL in one process, same inputs for every contender.
+//!
+//! - ours, with the day's signing key cached (what the Lambda does on every request but the
+//!   first of a day);
+//! - ours, deriving the signing key afresh each time;
+//! - rusty-s3 (the best-known offline presigner);
+//! - the aws-sigv4 crate (the SDK's signer), assembling the URL from its output.
+//!
+//! Before measuring, all four must produce the same URL parameters and signature.
+//! Run: `cargo bench --bench signing` (bench/run also does, and collects the medians).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
+use presigner::sigv4::{Credentials, SigningTime};
+
+const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaDmFwLW5vcnRoZWFzdC0xIkcwRQIhAEXAMPLE+token==";
+const REGION: &str = "ap-northeast-1";
+const BUCKET: &str = "presigner-bench-bucket";
+const KEY: &str = "images/test@mail.com/test_id.png";
+const EXPIRES: u64 = 1800;
+const UNIX: i64 = 1_795_608_000; // 2026-11-25T12:00:00Z
+
+fn ours() -> (Presigner, Bucket, ObjectKey) {
+    let c = Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_owned())).unwrap();
+    let p = Presigner::new(c, REGION, Endpoint::regional(REGION).unwrap(), false).unwrap();
+    (p, Bucket::new(BUCKET).unwrap(), ObjectKey::new(KEY).unwrap())
+}
+
+fn rusty_url(bucket: &rusty_s3::Bucket, creds: &rusty_s3::Credentials, at: &jiff::Timestamp) -> String {
+    use rusty_s3::S3Action;
+    bucket
+        .put_object(Some(creds), KEY)
+        .sign_with_time(Duration::from_secs(EXPIRES), at)
+        .into()
+}
+
+fn sigv4_url(identity: &aws_smithy_runtime_api::client::identity::Identity, at: std::time::SystemTime) -> String {
+    use aws_sigv4::http_request::{
+        sign, PercentEncodingMode, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation,
+        SigningSettings, UriPathNormalizationMode,
+    };
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(Duration::from_secs(EXPIRES));
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.session_token_mode = SessionTokenMode::Include;
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(identity)
+        .region(REGION)
+        .name("s3")
+        .time(at)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let base = format!("https://{BUCKET}.s3.{REGION}.amazonaws.com/images/test%40mail.com/test_id.png");
+    let request = SignableRequest::new("PUT", base.as_str(), std::iter::empty(), SignableBody::UnsignedPayload).unwrap();
+    let (instructions, _) = sign(request, &params).unwrap().into_parts();
+    let mut url = base;
+    for (i, (name, value)) in instructions.params().iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&presigner::sigv4::uri_encode::encode(value, presigner::sigv4::uri_encode::COMPONENT));
+    }
+    url
+}
+
+/// Host, path and decoded query parameters of a URL.
+fn parts(url: &str) -> (String, BTreeMap<String, String>) {
+    let parsed = url::Url::parse(url).unwrap();
+    let base = format!("{}{}", parsed.host_str().unwrap(), parsed.path());
+    (base, parsed.query_pairs().into_owned().collect())
+}
+
+fn signing(c: &mut Criterion) {
+    let (presigner, bucket, key) = ours();
+    let time = SigningTime::from_unix_seconds(UNIX).unwrap();
+    let request = ObjectRequest::new(Method::Put, &bucket, &key, Expiry::from_secs(EXPIRES).unwrap());
+
+    let endpoint = url::Url::parse(&format!("https://s3.{REGION}.amazonaws.com")).unwrap();
+    let rbucket = rusty_s3::Bucket::new(endpoint, rusty_s3::UrlStyle::VirtualHost, BUCKET, REGION).unwrap();
+    let rcreds = rusty_s3::Credentials::new_with_token(ACCESS_KEY, SECRET, TOKEN);
+    let rtime = jiff::Timestamp::from_second(UNIX).unwrap();
+
+    let identity = aws_credential_types::Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_owned()), None, "bench").into();
+    let stime = std::time::UNIX_EPOCH + Duration::from_secs(UNIX as u64);
+
+    // Fairness: the same inputs must give the same URL, byte for byte in host, path and every
+    // parameter (the order of parameters aside), signature included.
+    let reference = parts(&presigner.presign(&request, time).unwrap().url);
+    for (name, url) in [("rusty-s3", rusty_url(&rbucket, &rcreds, &rtime)), ("aws-sigv4", sigv4_url(&identity, stime))] {
+        assert_eq!(parts(&url), reference, "{name} signs differently:\n{url}");
+    }
+
+    let mut g = c.benchmark_group("presign_put_url");
+    g.bench_function("ours_cached_key", |b| {
+        b.iter(|| presigner.presign(black_box(&request), black_box(time)).unwrap().url)
+    });
+    g.bench_function("ours_fresh_key", |b| {
+        b.iter(|| {
+            let key = presigner.signer().derive_signing_key(black_box(time));
+            presigner.presign_with_key(black_box(&request), time, &key).unwrap().url
+        })
+    });
+    g.bench_function("rusty_s3", |b| b.iter(|| rusty_url(black_box(&rbucket), &rcreds, black_box(&rtime))));
+    g.bench_function("aws_sigv4", |b| b.iter(|| sigv4_url(black_box(&identity), black_box(stime))));
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = signing
+}
+criterion_main!(benches);
