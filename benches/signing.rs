@@ -29,10 +29,18 @@ const UNIX: i64 = 1_795_608_000; // 2026-11-25T12:00:00Z
 fn ours() -> (Presigner, Bucket, ObjectKey) {
     let c = Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_owned())).unwrap();
     let p = Presigner::new(c, REGION, Endpoint::regional(REGION).unwrap(), false).unwrap();
-    (p, Bucket::new(BUCKET).unwrap(), ObjectKey::new(KEY).unwrap())
+    (
+        p,
+        Bucket::new(BUCKET).unwrap(),
+        ObjectKey::new(KEY).unwrap(),
+    )
 }
 
-fn rusty_url(bucket: &rusty_s3::Bucket, creds: &rusty_s3::Credentials, at: &jiff::Timestamp) -> String {
+fn rusty_url(
+    bucket: &rusty_s3::Bucket,
+    creds: &rusty_s3::Credentials,
+    at: &jiff::Timestamp,
+) -> String {
     use rusty_s3::S3Action;
     bucket
         .put_object(Some(creds), KEY)
@@ -40,10 +48,13 @@ fn rusty_url(bucket: &rusty_s3::Bucket, creds: &rusty_s3::Credentials, at: &jiff
         .into()
 }
 
-fn sigv4_url(identity: &aws_smithy_runtime_api::client::identity::Identity, at: std::time::SystemTime) -> String {
+fn sigv4_url(
+    identity: &aws_smithy_runtime_api::client::identity::Identity,
+    at: std::time::SystemTime,
+) -> String {
     use aws_sigv4::http_request::{
-        sign, PercentEncodingMode, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation,
-        SigningSettings, UriPathNormalizationMode,
+        sign, PercentEncodingMode, SessionTokenMode, SignableBody, SignableRequest,
+        SignatureLocation, SigningSettings, UriPathNormalizationMode,
     };
     let mut settings = SigningSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
@@ -60,15 +71,25 @@ fn sigv4_url(identity: &aws_smithy_runtime_api::client::identity::Identity, at: 
         .build()
         .unwrap()
         .into();
-    let base = format!("https://{BUCKET}.s3.{REGION}.amazonaws.com/images/test%40mail.com/test_id.png");
-    let request = SignableRequest::new("PUT", base.as_str(), std::iter::empty(), SignableBody::UnsignedPayload).unwrap();
+    let base =
+        format!("https://{BUCKET}.s3.{REGION}.amazonaws.com/images/test%40mail.com/test_id.png");
+    let request = SignableRequest::new(
+        "PUT",
+        base.as_str(),
+        std::iter::empty(),
+        SignableBody::UnsignedPayload,
+    )
+    .unwrap();
     let (instructions, _) = sign(request, &params).unwrap().into_parts();
     let mut url = base;
     for (i, (name, value)) in instructions.params().iter().enumerate() {
         url.push(if i == 0 { '?' } else { '&' });
         url.push_str(name);
         url.push('=');
-        url.push_str(&presigner::sigv4::uri_encode::encode(value, presigner::sigv4::uri_encode::COMPONENT));
+        url.push_str(&presigner::sigv4::uri_encode::encode(
+            value,
+            presigner::sigv4::uri_encode::COMPONENT,
+        ));
     }
     url
 }
@@ -83,35 +104,61 @@ fn parts(url: &str) -> (String, BTreeMap<String, String>) {
 fn signing(c: &mut Criterion) {
     let (presigner, bucket, key) = ours();
     let time = SigningTime::from_unix_seconds(UNIX).unwrap();
-    let request = ObjectRequest::new(Method::Put, &bucket, &key, Expiry::from_secs(EXPIRES).unwrap());
+    let request = ObjectRequest::new(
+        Method::Put,
+        &bucket,
+        &key,
+        Expiry::from_secs(EXPIRES).unwrap(),
+    );
 
     let endpoint = url::Url::parse(&format!("https://s3.{REGION}.amazonaws.com")).unwrap();
-    let rbucket = rusty_s3::Bucket::new(endpoint, rusty_s3::UrlStyle::VirtualHost, BUCKET, REGION).unwrap();
+    let rbucket =
+        rusty_s3::Bucket::new(endpoint, rusty_s3::UrlStyle::VirtualHost, BUCKET, REGION).unwrap();
     let rcreds = rusty_s3::Credentials::new_with_token(ACCESS_KEY, SECRET, TOKEN);
     let rtime = jiff::Timestamp::from_second(UNIX).unwrap();
 
-    let identity = aws_credential_types::Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_owned()), None, "bench").into();
+    let identity = aws_credential_types::Credentials::new(
+        ACCESS_KEY,
+        SECRET,
+        Some(TOKEN.to_owned()),
+        None,
+        "bench",
+    )
+    .into();
     let stime = std::time::UNIX_EPOCH + Duration::from_secs(UNIX as u64);
 
     // Fairness: the same inputs must give the same URL, byte for byte in host, path and every
     // parameter (the order of parameters aside), signature included.
-    let reference = parts(&presigner.presign(&request, time).unwrap().url);
-    for (name, url) in [("rusty-s3", rusty_url(&rbucket, &rcreds, &rtime)), ("aws-sigv4", sigv4_url(&identity, stime))] {
+    let reference = parts(&presigner.presign(&request, time).unwrap());
+    for (name, url) in [
+        ("rusty-s3", rusty_url(&rbucket, &rcreds, &rtime)),
+        ("aws-sigv4", sigv4_url(&identity, stime)),
+    ] {
         assert_eq!(parts(&url), reference, "{name} signs differently:\n{url}");
     }
 
     let mut g = c.benchmark_group("presign_put_url");
     g.bench_function("ours_cached_key", |b| {
-        b.iter(|| presigner.presign(black_box(&request), black_box(time)).unwrap().url)
+        b.iter(|| {
+            presigner
+                .presign(black_box(&request), black_box(time))
+                .unwrap()
+        })
     });
     g.bench_function("ours_fresh_key", |b| {
         b.iter(|| {
             let key = presigner.signer().derive_signing_key(black_box(time));
-            presigner.presign_with_key(black_box(&request), time, &key).unwrap().url
+            presigner
+                .presign_with_key(black_box(&request), time, &key)
+                .unwrap()
         })
     });
-    g.bench_function("rusty_s3", |b| b.iter(|| rusty_url(black_box(&rbucket), &rcreds, black_box(&rtime))));
-    g.bench_function("aws_sigv4", |b| b.iter(|| sigv4_url(black_box(&identity), black_box(stime))));
+    g.bench_function("rusty_s3", |b| {
+        b.iter(|| rusty_url(black_box(&rbucket), &rcreds, black_box(&rtime)))
+    });
+    g.bench_function("aws_sigv4", |b| {
+        b.iter(|| sigv4_url(black_box(&identity), black_box(stime)))
+    });
     g.finish();
 }
 

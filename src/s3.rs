@@ -11,7 +11,7 @@
 //! let key = ObjectKey::new("test.txt")?;
 //! let request = ObjectRequest::new(Method::Get, &bucket, &key, Expiry::from_secs(86400)?);
 //! let time = SigningTime::parse_amz_date("20130524T000000Z")?;
-//! let url = presigner.presign(&request, time)?.url;
+//! let url = presigner.presign(&request, time)?;
 //! assert!(url.starts_with("https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm="));
 //! assert!(url.ends_with("&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -363,7 +363,7 @@ pub struct PresignedUrl {
     /// The URL to hand to the client.
     pub url: String,
     /// The canonical request, string to sign and signature.
-    pub signed: sigv4::Presigned,
+    pub trace: sigv4::Trace,
 }
 
 impl fmt::Debug for PresignedUrl {
@@ -417,80 +417,86 @@ impl Presigner {
         }
     }
 
-    /// Presigns `request` at `time` with the day's cached signing key.
-    pub fn presign(
-        &self,
-        request: &ObjectRequest,
-        time: SigningTime,
-    ) -> Result<PresignedUrl, Error> {
-        self.presign_with(request, time, None)
+    /// The presigned URL for `request` at `time`, with the day's cached signing key.
+    pub fn presign(&self, request: &ObjectRequest, time: SigningTime) -> Result<String, Error> {
+        let key = self.signer.signing_key(time);
+        self.presign_into(request, time, &key, None)
     }
 
-    /// Presigns with a given signing key (benchmarks compare this with the cached path).
+    /// The presigned URL with a given signing key (benchmarks compare this with the cache).
     pub fn presign_with_key(
         &self,
         request: &ObjectRequest,
         time: SigningTime,
         key: &sigv4::SigningKey,
-    ) -> Result<PresignedUrl, Error> {
-        self.presign_with(request, time, Some(key))
+    ) -> Result<String, Error> {
+        self.presign_into(request, time, key, None)
     }
 
-    fn presign_with(
+    /// The presigned URL and every signing intermediate (for vectors and debugging).
+    pub fn presign_traced(
         &self,
         request: &ObjectRequest,
         time: SigningTime,
-        key: Option<&sigv4::SigningKey>,
     ) -> Result<PresignedUrl, Error> {
+        let mut trace = sigv4::Trace::default();
+        let key = self.signer.signing_key(time);
+        let url = self.presign_into(request, time, &key, Some(&mut trace))?;
+        Ok(PresignedUrl { url, trace })
+    }
+
+    fn presign_into(
+        &self,
+        request: &ObjectRequest,
+        time: SigningTime,
+        key: &sigv4::SigningKey,
+        trace: Option<&mut sigv4::Trace>,
+    ) -> Result<String, Error> {
         let bucket = request.bucket.as_str();
         let key_text = request.key.as_str();
-        let port = self
-            .endpoint
-            .port
-            .map(|p| format!(":{p}"))
-            .unwrap_or_default();
-        let mut host = String::with_capacity(bucket.len() + self.endpoint.host.len() + 7);
-        let mut path = String::with_capacity(bucket.len() + key_text.len() * 3 + 2);
-        path.push('/');
-        match self.addressing(request.bucket) {
-            Addressing::VirtualHosted => {
-                host.push_str(bucket);
-                host.push('.');
-            }
-            Addressing::Path => {
-                path.push_str(bucket);
-                path.push('/');
-            }
+        let endpoint = &self.endpoint;
+        // Host (with any port) and path, side by side in one buffer.
+        let mut host_path =
+            String::with_capacity(2 * bucket.len() + endpoint.host.len() + 3 * key_text.len() + 10);
+        let virtual_hosted = self.addressing(request.bucket) == Addressing::VirtualHosted;
+        if virtual_hosted {
+            host_path.push_str(bucket);
+            host_path.push('.');
         }
-        host.push_str(&self.endpoint.host);
-        host.push_str(&port);
-        uri_encode::encode_into(&mut path, key_text, uri_encode::PATH);
+        host_path.push_str(&endpoint.host);
+        if let Some(port) = endpoint.port {
+            host_path.push(':');
+            host_path.push_str(&port.to_string());
+        }
+        let host_end = host_path.len();
+        host_path.push('/');
+        if !virtual_hosted {
+            host_path.push_str(bucket);
+            host_path.push('/');
+        }
+        uri_encode::encode_into(&mut host_path, key_text, uri_encode::PATH);
+        let (host, path) = host_path.split_at(host_end);
 
+        let scheme = match endpoint.scheme {
+            Scheme::Http => "http://",
+            Scheme::Https => "https://",
+        };
+        let mut url = String::with_capacity(scheme.len() + host_path.len() + 600);
+        url.push_str(scheme);
+        url.push_str(&host_path);
+        url.push('?');
         let query_request = QueryRequest {
             method: request.method.as_str(),
-            host: &host,
-            path: &path,
+            host,
+            path,
             query: request.query,
             headers: request.headers,
             payload_hash: UNSIGNED_PAYLOAD,
             expires_in: request.expiry.secs(),
         };
-        let signed = match key {
-            Some(key) => self.signer.presign_with_key(&query_request, time, key)?,
-            None => self.signer.presign(&query_request, time)?,
-        };
-        let scheme = match self.endpoint.scheme {
-            Scheme::Http => "http://",
-            Scheme::Https => "https://",
-        };
-        let mut url =
-            String::with_capacity(scheme.len() + host.len() + path.len() + signed.query.len() + 1);
-        url.push_str(scheme);
-        url.push_str(&host);
-        url.push_str(&path);
-        url.push('?');
-        url.push_str(&signed.query);
-        Ok(PresignedUrl { url, signed })
+        self.signer
+            .presign_query_into(&query_request, time, key, &mut url, trace)?;
+        Ok(url)
     }
 }
 
@@ -612,11 +618,13 @@ mod tests {
             let key = ObjectKey::new(key).unwrap();
             let expiry = Expiry::from_secs(60).unwrap();
             let url = p
-                .presign(&ObjectRequest::new(Method::Get, &bucket, &key, expiry), t)
+                .presign_traced(&ObjectRequest::new(Method::Get, &bucket, &key, expiry), t)
                 .unwrap();
             let expected = format!("http://localhost:9000{path}?");
             assert!(url.url.starts_with(&expected), "{}", url.url);
-            assert_eq!(url.signed.canonical_request.lines().nth(1), Some(path));
+            assert_eq!(url.trace.canonical_request.lines().nth(1), Some(path));
+            let fast = p.presign(&ObjectRequest::new(Method::Get, &bucket, &key, expiry), t);
+            assert_eq!(fast.unwrap(), url.url, "the traced and fast paths agree");
         }
     }
 }

@@ -269,8 +269,7 @@ impl App {
         let url = self
             .presigner
             .presign(&object, now)
-            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?
-            .url;
+            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
 
         let body = if constraints.is_empty() {
             json!({ "presignedUrl": url })

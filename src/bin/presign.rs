@@ -131,7 +131,7 @@ fn run(args: Args) -> Result<String, String> {
         headers: &headers,
         ..ObjectRequest::new(args.method, &bucket, &key, expiry)
     };
-    Ok(presigner.presign(&request, time).map_err(|x| e(&x))?.url)
+    presigner.presign(&request, time).map_err(|x| e(&x))
 }
 
 fn main() -> ExitCode {

@@ -5,12 +5,17 @@ use std::ops::Range;
 use super::uri_encode::{encode_into, COMPONENT, PATH};
 use super::{Error, UriEncoding};
 
-/// The canonical URI of `path` (the path as it appears in the URL).
+/// Emits the canonical URI of `path` (the path as it appears in the URL) through `put`.
 ///
 /// `normalize` removes `.` and `..` segments and collapses repeated `/` first (generic AWS
 /// services; S3 never does). [`UriEncoding::Twice`] then encodes the path once more, as generic
 /// services expect; [`UriEncoding::Once`] (S3) takes it as it is.
-pub fn canonical_uri(out: &mut String, path: &str, normalize: bool, encoding: UriEncoding) {
+pub fn canonical_uri(
+    path: &str,
+    normalize: bool,
+    encoding: UriEncoding,
+    put: &mut impl FnMut(&str),
+) {
     let normalized;
     let path = if normalize {
         normalized = normalize_path(path);
@@ -19,9 +24,13 @@ pub fn canonical_uri(out: &mut String, path: &str, normalize: bool, encoding: Ur
         path
     };
     match (path.is_empty(), encoding) {
-        (true, _) => out.push('/'),
-        (false, UriEncoding::Once) => out.push_str(path),
-        (false, UriEncoding::Twice) => encode_into(out, path, PATH),
+        (true, _) => put("/"),
+        (false, UriEncoding::Once) => put(path),
+        (false, UriEncoding::Twice) => {
+            for chunk in percent_encoding::utf8_percent_encode(path, PATH) {
+                put(chunk);
+            }
+        }
     }
 }
 
@@ -50,16 +59,17 @@ fn normalize_path(path: &str) -> String {
 }
 
 /// Query parameters, each name and value encoded once into one shared buffer, sorted by
-/// encoded name and then value, as the canonical query string wants.
+/// encoded name and then value, as the canonical query string wants. Empty, it allocates
+/// nothing.
 pub struct CanonicalQuery {
     buf: String,
     params: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl CanonicalQuery {
-    pub fn with_capacity(params: usize, bytes: usize) -> Self {
+    pub fn with_capacity(params: usize) -> Self {
         CanonicalQuery {
-            buf: String::with_capacity(bytes),
+            buf: String::with_capacity(params * 32),
             params: Vec::with_capacity(params),
         }
     }
@@ -73,20 +83,29 @@ impl CanonicalQuery {
         self.params.push((start..mid, mid..self.buf.len()));
     }
 
-    /// Writes `a=1&b=2...` in canonical order.
-    pub fn write_sorted(&mut self, out: &mut String) {
+    /// Puts the parameters in canonical order.
+    pub fn sort(&mut self) {
         let buf = &self.buf;
         self.params.sort_unstable_by(|a, b| {
             (&buf[a.0.clone()], &buf[a.1.clone()]).cmp(&(&buf[b.0.clone()], &buf[b.1.clone()]))
         });
-        for (i, (name, value)) in self.params.iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            out.push_str(&buf[name.clone()]);
-            out.push('=');
-            out.push_str(&buf[value.clone()]);
-        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    /// The encoded name of parameter `i`.
+    pub fn name(&self, i: usize) -> &str {
+        &self.buf[self.params[i].0.clone()]
+    }
+
+    /// Appends `name=value` of parameter `i` to `out`.
+    pub fn write(&self, i: usize, out: &mut String) {
+        let (name, value) = &self.params[i];
+        out.push_str(&self.buf[name.clone()]);
+        out.push('=');
+        out.push_str(&self.buf[value.clone()]);
     }
 }
 
@@ -114,14 +133,14 @@ pub fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// Appends the value trimmed, with every run of spaces and tabs inside folded to one space.
-pub fn push_header_value(out: &mut String, value: &str) {
+/// Emits the value trimmed, with every run of spaces and tabs inside folded to one space.
+pub fn header_value_words(value: &str, put: &mut impl FnMut(&str)) {
     let mut first = true;
     for word in value.split([' ', '\t']).filter(|w| !w.is_empty()) {
         if !first {
-            out.push(' ');
+            put(" ");
         }
-        out.push_str(word);
+        put(word);
         first = false;
     }
 }
@@ -151,7 +170,7 @@ mod tests {
     #[test]
     fn header_values_are_trimmed_and_folded() {
         let mut s = String::new();
-        push_header_value(&mut s, "  \"a   b \t c\"  ");
+        header_value_words("  \"a   b \t c\"  ", &mut |w| s.push_str(w));
         assert_eq!(s, "\"a b c\"");
     }
 

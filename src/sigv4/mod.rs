@@ -39,11 +39,15 @@ pub mod uri_encode;
 
 use std::fmt;
 
+use std::borrow::Cow;
+
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 pub use self::signing_key::{SigningKey, SigningKeyCache};
 pub use self::time::SigningTime;
 use canonical::CanonicalQuery;
+use uri_encode::{encode_into, COMPONENT};
 
 /// The only algorithm this crate signs with.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -309,6 +313,24 @@ pub struct Signer {
     service: String,
     settings: Settings,
     keys: SigningKeyCache,
+    /// What every URL repeats, encoded once here rather than per signature.
+    encoded: Encoded,
+}
+
+/// `X-Amz-Credential` is `{key id}%2F{date}%2F{region}%2F{service}%2Faws4_request`; only the
+/// date changes. The session token never does.
+struct Encoded {
+    credential_prefix: String,
+    credential_suffix: String,
+    scope_suffix: String,
+    token: Option<String>,
+}
+
+impl fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The token is a secret.
+        f.write_str("Encoded(<redacted>)")
+    }
 }
 
 fn scope_word(s: &str) -> bool {
@@ -329,12 +351,24 @@ impl Signer {
         if !scope_word(service) {
             return Err(Error::InvalidService(service.to_owned()));
         }
+        let encode = |s: &str| uri_encode::encode(s, COMPONENT);
+        let encoded = Encoded {
+            credential_prefix: format!("{}%2F", encode(&credentials.access_key_id)),
+            credential_suffix: format!(
+                "%2F{}%2F{}%2Faws4_request",
+                encode(region),
+                encode(service)
+            ),
+            scope_suffix: format!("/{region}/{service}/aws4_request\n"),
+            token: credentials.session_token.as_deref().map(encode),
+        };
         Ok(Signer {
             credentials,
             region: region.to_owned(),
             service: service.to_owned(),
             settings,
             keys: SigningKeyCache::default(),
+            encoded,
         })
     }
 
@@ -378,136 +412,272 @@ impl Signer {
         )
     }
 
-    /// Presigns `request` at `time` with the day's cached signing key.
+    /// Presigns `request` at `time` with the day's cached signing key, keeping every
+    /// intermediate. For the URL alone, [`Signer::presign_query_into`] skips building them.
     pub fn presign(&self, request: &QueryRequest, time: SigningTime) -> Result<Presigned, Error> {
         self.presign_with_key(request, time, &self.signing_key(time))
     }
 
-    /// Presigns `request` at `time` with `key`, which must be this signer's key for that day.
+    /// [`Signer::presign`] with `key`, which must be this signer's key for that day.
     pub fn presign_with_key(
         &self,
         request: &QueryRequest,
         time: SigningTime,
         key: &SigningKey,
     ) -> Result<Presigned, Error> {
+        let mut query = String::with_capacity(512);
+        let mut trace = Trace::default();
+        self.presign_query_into(request, time, key, &mut query, Some(&mut trace))?;
+        Ok(Presigned {
+            canonical_request: trace.canonical_request,
+            string_to_sign: trace.string_to_sign,
+            signature: trace.signature,
+            signed_headers: trace.signed_headers,
+            query,
+        })
+    }
+
+    /// Appends the signed query string of `request` to `out`: the canonical query, then the
+    /// session token when it is appended after signing, then `X-Amz-Signature`.
+    ///
+    /// The canonical request is hashed once and the string to sign goes into the pre-keyed
+    /// HMAC; their text is handed back only when `trace` asks for it. One code path serves
+    /// the vectors (with `trace`) and the Lambda (without).
+    pub fn presign_query_into(
+        &self,
+        request: &QueryRequest,
+        time: SigningTime,
+        key: &SigningKey,
+        out: &mut String,
+        trace: Option<&mut Trace>,
+    ) -> Result<(), Error> {
         check_request(request)?;
 
         // Canonical headers: lowercase names, sorted (stably, so repeated names keep their
-        // order), repeated names joined by ','.
-        let mut headers: Vec<(String, &str)> = Vec::with_capacity(request.headers.len() + 1);
-        headers.push(("host".to_owned(), request.host));
+        // order of arrival).
+        let mut headers: Vec<(Cow<str>, &str)> = Vec::with_capacity(request.headers.len() + 1);
+        headers.push((Cow::Borrowed("host"), request.host));
         for (name, value) in request.headers {
-            headers.push((name.to_ascii_lowercase(), value));
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*name)
+            };
+            headers.push((name, value));
         }
         headers.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut signed_headers = String::with_capacity(16 * headers.len());
-        let mut canonical_headers = String::with_capacity(64 * headers.len());
-        for (i, (name, value)) in headers.iter().enumerate() {
-            let repeat = i > 0 && headers[i - 1].0 == *name;
-            if repeat {
-                canonical_headers.pop();
-                canonical_headers.push(',');
-            } else {
-                if i > 0 {
-                    signed_headers.push(';');
+        let signed_headers: Cow<str> = if headers.len() == 1 {
+            Cow::Borrowed("host")
+        } else {
+            let mut s = String::with_capacity(16 * headers.len());
+            for (i, (name, _)) in headers.iter().enumerate() {
+                if i > 0 && headers[i - 1].0 == *name {
+                    continue;
                 }
-                signed_headers.push_str(name);
-                canonical_headers.push_str(name);
-                canonical_headers.push(':');
+                if !s.is_empty() {
+                    s.push(';');
+                }
+                s.push_str(name);
             }
-            canonical::push_header_value(&mut canonical_headers, value);
-            canonical_headers.push('\n');
-        }
-
-        let credential = {
-            let c = &self.credentials.access_key_id;
-            let mut s = String::with_capacity(c.len() + 40);
-            s.push_str(c);
-            s.push('/');
-            s.push_str(time.date());
-            s.push('/');
-            s.push_str(&self.region);
-            s.push('/');
-            s.push_str(&self.service);
-            s.push_str("/aws4_request");
-            s
+            Cow::Owned(s)
         };
-        let scope = &credential[self.credentials.access_key_id.len() + 1..];
-        let expires = request.expires_in.to_string();
+
+        // The canonical query, written straight into `out`: the caller's parameters (encoded
+        // and sorted) merged with the X-Amz-* ones, whose names are sorted already and can
+        // never equal a caller's (check_request refuses that).
         let token = self.credentials.session_token.as_deref();
         let sign_token = self.settings.session_token == SessionTokenPlacement::Signed;
-
-        let mut query = CanonicalQuery::with_capacity(
-            request.query.len() + 6,
-            256 + token.map_or(0, |t| t.len() * 3),
-        );
+        let mut extra = CanonicalQuery::with_capacity(request.query.len());
         for (name, value) in request.query {
-            query.push(name, value);
+            extra.push(name, value);
         }
-        query.push("X-Amz-Algorithm", ALGORITHM);
-        query.push("X-Amz-Credential", &credential);
-        query.push("X-Amz-Date", time.amz_date());
-        query.push("X-Amz-Expires", expires.as_str());
-        if let (Some(token), true) = (token, sign_token) {
-            query.push("X-Amz-Security-Token", token);
+        extra.sort();
+        let query_start = out.len();
+        let mut next_extra = 0;
+        for param in AmzParam::ALL {
+            if param == AmzParam::SecurityToken && !(token.is_some() && sign_token) {
+                continue;
+            }
+            while next_extra < extra.len() && extra.name(next_extra) < param.name() {
+                if out.len() > query_start {
+                    out.push('&');
+                }
+                extra.write(next_extra, out);
+                next_extra += 1;
+            }
+            if out.len() > query_start {
+                out.push('&');
+            }
+            out.push_str(param.name());
+            out.push('=');
+            match param {
+                AmzParam::Algorithm => out.push_str(ALGORITHM),
+                AmzParam::Credential => {
+                    out.push_str(&self.encoded.credential_prefix);
+                    out.push_str(time.date());
+                    out.push_str(&self.encoded.credential_suffix);
+                }
+                AmzParam::Date => out.push_str(time.amz_date()),
+                AmzParam::Expires => push_u32(out, request.expires_in),
+                AmzParam::SecurityToken => {
+                    out.push_str(self.encoded.token.as_deref().unwrap_or_default())
+                }
+                AmzParam::SignedHeaders => encode_into(out, &signed_headers, COMPONENT),
+            }
         }
-        query.push("X-Amz-SignedHeaders", &signed_headers);
-        let mut canonical_query = String::with_capacity(320);
-        query.write_sorted(&mut canonical_query);
+        while next_extra < extra.len() {
+            out.push('&');
+            extra.write(next_extra, out);
+            next_extra += 1;
+        }
 
-        let mut canonical_request = String::with_capacity(
-            request.method.len()
-                + request.path.len()
-                + canonical_query.len()
-                + canonical_headers.len()
-                + signed_headers.len()
-                + request.payload_hash.len()
-                + 8,
-        );
-        canonical_request.push_str(request.method);
-        canonical_request.push('\n');
+        // Step 1: the canonical request, written whole and hashed once (one large update is
+        // much cheaper than dozens of small ones).
+        let mut canonical_request = String::with_capacity(out.len() - query_start + 256);
+        let mut put = |s: &str| canonical_request.push_str(s);
+        put(request.method);
+        put("\n");
         canonical::canonical_uri(
-            &mut canonical_request,
             request.path,
             self.settings.normalize_path,
             self.settings.uri_encoding,
+            &mut put,
         );
-        canonical_request.push('\n');
-        canonical_request.push_str(&canonical_query);
-        canonical_request.push('\n');
-        canonical_request.push_str(&canonical_headers);
-        canonical_request.push('\n');
-        canonical_request.push_str(&signed_headers);
-        canonical_request.push('\n');
-        canonical_request.push_str(request.payload_hash);
-
-        let mut string_to_sign = String::with_capacity(ALGORITHM.len() + scope.len() + 84);
-        string_to_sign.push_str(ALGORITHM);
-        string_to_sign.push('\n');
-        string_to_sign.push_str(time.amz_date());
-        string_to_sign.push('\n');
-        string_to_sign.push_str(scope);
-        string_to_sign.push('\n');
-        string_to_sign.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
-
-        let signature = key.sign(&string_to_sign);
-
-        let mut url_query = canonical_query;
-        if let (Some(token), false) = (token, sign_token) {
-            url_query.push_str("&X-Amz-Security-Token=");
-            uri_encode::encode_into(&mut url_query, token, uri_encode::COMPONENT);
+        put("\n");
+        put(&out[query_start..]);
+        put("\n");
+        for (i, (name, value)) in headers.iter().enumerate() {
+            if i > 0 && headers[i - 1].0 == *name {
+                put(",");
+            } else {
+                if i > 0 {
+                    put("\n");
+                }
+                put(name);
+                put(":");
+            }
+            canonical::header_value_words(value, &mut put);
         }
-        url_query.push_str("&X-Amz-Signature=");
-        url_query.push_str(&signature);
+        put("\n\n");
+        put(&signed_headers);
+        put("\n");
+        put(request.payload_hash);
+        let digest = Sha256::digest(canonical_request.as_bytes());
+        let mut digest_hex = [0u8; 64];
+        hex_into(&digest, &mut digest_hex);
 
-        Ok(Presigned {
-            canonical_request,
-            string_to_sign,
-            signature,
-            signed_headers,
-            query: url_query,
-        })
+        // Steps 2 and 4: the string to sign, into the HMAC keyed with the signing key (3).
+        let mut string_to_sign = String::with_capacity(160);
+        for part in [
+            ALGORITHM,
+            "\n",
+            time.amz_date(),
+            "\n",
+            time.date(),
+            &self.encoded.scope_suffix,
+            ascii(&digest_hex),
+        ] {
+            string_to_sign.push_str(part);
+        }
+        let mut mac = key.keyed_mac();
+        mac.update(string_to_sign.as_bytes());
+        let mut signature = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut signature);
+        let signature = ascii(&signature);
+
+        if let (Some(token), false) = (self.encoded.token.as_deref(), sign_token) {
+            out.push_str("&X-Amz-Security-Token=");
+            out.push_str(token);
+        }
+        out.push_str("&X-Amz-Signature=");
+        out.push_str(signature);
+
+        if let Some(t) = trace {
+            t.canonical_request = canonical_request;
+            t.string_to_sign = string_to_sign;
+            t.signature = signature.to_owned();
+            t.signed_headers = signed_headers.into_owned();
+        }
+        Ok(())
     }
+}
+
+/// The intermediates of one signature, kept when asked for.
+#[derive(Default, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// Step 1.
+    pub canonical_request: String,
+    /// Step 2.
+    pub string_to_sign: String,
+    /// Step 4, hex.
+    pub signature: String,
+    /// `X-Amz-SignedHeaders`, decoded.
+    pub signed_headers: String,
+}
+
+impl fmt::Debug for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trace")
+            .field("signed_headers", &self.signed_headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The query parameters the signer writes, in canonical (byte) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AmzParam {
+    Algorithm,
+    Credential,
+    Date,
+    Expires,
+    SecurityToken,
+    SignedHeaders,
+}
+
+impl AmzParam {
+    const ALL: [AmzParam; 6] = [
+        AmzParam::Algorithm,
+        AmzParam::Credential,
+        AmzParam::Date,
+        AmzParam::Expires,
+        AmzParam::SecurityToken,
+        AmzParam::SignedHeaders,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            AmzParam::Algorithm => "X-Amz-Algorithm",
+            AmzParam::Credential => "X-Amz-Credential",
+            AmzParam::Date => "X-Amz-Date",
+            AmzParam::Expires => "X-Amz-Expires",
+            AmzParam::SecurityToken => "X-Amz-Security-Token",
+            AmzParam::SignedHeaders => "X-Amz-SignedHeaders",
+        }
+    }
+}
+
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(ascii(&digits[i..]));
+}
+
+fn hex_into(bytes: &[u8], out: &mut [u8; 64]) {
+    // 32 bytes always make 64 hex digits.
+    let _ = hex::encode_to_slice(bytes, out);
+}
+
+/// Bytes this module wrote as ASCII (digits, hex) viewed as text.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 fn check_request(request: &QueryRequest) -> Result<(), Error> {

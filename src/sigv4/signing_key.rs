@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
 ///
@@ -41,11 +41,9 @@ impl SigningKey {
         }
     }
 
-    /// The hex signature of `string_to_sign` under this key.
-    pub fn sign(&self, string_to_sign: &str) -> String {
-        let mut mac = self.keyed.clone();
-        mac.update(string_to_sign.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+    /// A fresh HMAC state keyed with this key, ready for the string to sign.
+    pub(crate) fn keyed_mac(&self) -> HmacSha256 {
+        self.keyed.clone()
     }
 
     /// The key as lowercase hex, for checking against published derivations.
