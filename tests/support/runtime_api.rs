@@ -12,12 +12,25 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// (request id or path, body) of each posted response or error.
 pub type Posted = Vec<(String, String)>;
 
+/// When things happened, for the cold-start harness.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// Arrival of each `GET /next` (the first one marks the end of init).
+    pub next_requested: Vec<Instant>,
+    /// When each event was handed out, by request id.
+    pub served: Vec<(String, Instant)>,
+    /// Arrival of each response, by request id.
+    pub responded: Vec<(String, Instant)>,
+}
+
 #[derive(Default)]
 struct State {
     events: VecDeque<String>,
     next_id: u64,
     responses: Posted,
     errors: Posted,
+    timeline: Timeline,
+    finished: bool,
 }
 
 /// A running emulator; it lives until the test process ends.
@@ -47,6 +60,19 @@ impl RuntimeApi {
         cv.notify_all();
     }
 
+    /// Drops every waiting and future `GET /next` once the queue is empty, so the runtime
+    /// in the process sees the API go away and exits on its own.
+    pub fn finish(&self) {
+        let (lock, cv) = &*self.state;
+        lock.lock().unwrap().finished = true;
+        cv.notify_all();
+    }
+
+    /// What happened when, so far.
+    pub fn timeline(&self) -> Timeline {
+        self.state.0.lock().unwrap().timeline.clone()
+    }
+
     /// Waits (at most `timeout`) until `n` responses or errors have arrived; returns the
     /// responses and errors as (request id, body).
     pub fn wait_for(&self, n: usize, timeout: Duration) -> (Posted, Posted) {
@@ -65,6 +91,9 @@ impl RuntimeApi {
 }
 
 fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
+    // Each answer goes out in one write, without Nagle's delay, so no client waits on a
+    // delayed ACK (40 ms on Linux) whatever its own socket settings.
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut out = stream;
     loop {
@@ -102,9 +131,17 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
         };
         let (lock, cv) = &*state;
         if method == "GET" && path.ends_with("/runtime/invocation/next") {
+            lock.lock()
+                .unwrap()
+                .timeline
+                .next_requested
+                .push(Instant::now());
             let (id, event) = {
                 let mut s = lock.lock().unwrap();
                 while s.events.is_empty() {
+                    if s.finished {
+                        return;
+                    }
                     s = cv.wait(s).unwrap();
                 }
                 s.next_id += 1;
@@ -123,18 +160,20 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
                  Content-Length: {}\r\n\r\n",
                 event.len()
             );
-            if out
-                .write_all(head.as_bytes())
-                .and_then(|_| out.write_all(event.as_bytes()))
-                .is_err()
-            {
+            if out.write_all((head + &event).as_bytes()).is_err() {
                 return;
             }
+            lock.lock()
+                .unwrap()
+                .timeline
+                .served
+                .push((id, Instant::now()));
         } else if method == "POST" {
             let id = path.split('/').nth(4).unwrap_or("").to_owned();
             {
                 let mut s = lock.lock().unwrap();
                 if path.ends_with("/response") {
+                    s.timeline.responded.push((id.clone(), Instant::now()));
                     s.responses.push((id, body));
                 } else {
                     s.errors.push((path.clone(), body));
@@ -143,11 +182,7 @@ fn serve(stream: TcpStream, state: Arc<(Mutex<State>, Condvar)>) {
             cv.notify_all();
             let reply = "{\"status\":\"OK\"}";
             let head = format!("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", reply.len());
-            if out
-                .write_all(head.as_bytes())
-                .and_then(|_| out.write_all(reply.as_bytes()))
-                .is_err()
-            {
+            if out.write_all((head + reply).as_bytes()).is_err() {
                 return;
             }
         } else {
