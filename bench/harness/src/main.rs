@@ -519,10 +519,10 @@ fn main() {
         Contender {
             id: "ours",
             label: "presigner (ours)",
-            program: root.join("target/release/presigner"),
+            program: bench.join("target/release/presigner"),
             args: vec![],
             cwd: bench.clone(),
-            artefact: Artefact::Binary(root.join("target/release/presigner")),
+            artefact: Artefact::Binary(bench.join("target/release/presigner")),
         },
         Contender {
             id: "floor",
