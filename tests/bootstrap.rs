@@ -6,22 +6,13 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::runtime_api::RuntimeApi;
+use support::runtime_api::{runtime_env, RuntimeApi};
 
 const SECRET: &str = "bootstrap-test-secret";
 
 fn lambda_env(cmd: &mut Command, runtime_api: &str) {
-    cmd.env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "presigner")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/presigner")
-        .env(
-            "AWS_LAMBDA_LOG_STREAM_NAME",
-            "2026/11/25/[$LATEST]0123456789abcdef",
-        )
-        .env("S3_BUCKET_NAME", "presigner-test-bucket")
+    runtime_env(cmd, runtime_api);
+    cmd.env("S3_BUCKET_NAME", "presigner-test-bucket")
         .env("AWS_REGION", "ap-northeast-1")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", SECRET)

@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -31,6 +32,25 @@ struct State {
     errors: Posted,
     timeline: Timeline,
     finished: bool,
+}
+
+/// Clears `cmd`'s environment and sets what the Lambda service sets for a runtime, pointed at
+/// the emulator at `api_addr`.
+pub fn runtime_env(cmd: &mut Command, api_addr: &str) {
+    cmd.env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", api_addr)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "presigner")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/presigner")
+        .env(
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "2026/11/25/[$LATEST]0123456789abcdef",
+        )
+        .env("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+        .env("TZ", ":UTC")
+        .env("LANG", "en_US.UTF-8")
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin");
 }
 
 /// A running emulator; it lives until the test process ends.

@@ -49,18 +49,8 @@ const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaDmFwLW5vcnRoZWFzdC0xIkcwRQIhAEXAMPLE+token==";
 
 fn lambda_env(cmd: &mut Command, api: &str, home: &Path, task_root: &Path) {
-    cmd.env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", api)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "presigner")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/presigner")
-        .env(
-            "AWS_LAMBDA_LOG_STREAM_NAME",
-            "2026/11/25/[$LATEST]0123456789abcdef",
-        )
-        .env("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
-        .env("AWS_REGION", "ap-northeast-1")
+    runtime_api::runtime_env(cmd, api);
+    cmd.env("AWS_REGION", "ap-northeast-1")
         .env("AWS_DEFAULT_REGION", "ap-northeast-1")
         .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
@@ -69,9 +59,6 @@ fn lambda_env(cmd: &mut Command, api: &str, home: &Path, task_root: &Path) {
         .env("S3_ENDPOINT_URL", "https://s3.ap-northeast-1.amazonaws.com")
         .env("LAMBDA_TASK_ROOT", task_root)
         .env("_HANDLER", "handler.lambda_handler")
-        .env("TZ", ":UTC")
-        .env("LANG", "en_US.UTF-8")
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .env("HOME", home)
         .current_dir(task_root)
         .stdin(Stdio::null())
