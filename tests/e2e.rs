@@ -240,3 +240,43 @@ fn forged_or_misused_urls_are_refused() {
     // And the honest URL still works after all that.
     assert_eq!(send("GET", &get, &[], b""), (200, PNG.to_vec()));
 }
+
+#[test]
+fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
+    use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
+    use presigner::sigv4::Credentials;
+
+    let s3 = LocalS3::start();
+    let app = app(&s3, "127.0.0.1", &[]);
+    let put = url(&app, "upload_url", ids("u", "t"));
+    assert_eq!(send("PUT", &put, &[], PNG).0, 200);
+
+    let credentials =
+        Credentials::new(local::ACCESS_KEY_ID, local::SECRET_ACCESS_KEY, None).unwrap();
+    let endpoint = Endpoint::parse(&format!("http://127.0.0.1:{}", s3.port)).unwrap();
+    let presigner = Presigner::new(credentials, local::REGION, endpoint, false).unwrap();
+    let (bucket, key) = (
+        Bucket::new(local::BUCKET).unwrap(),
+        ObjectKey::new("images/u/t.png").unwrap(),
+    );
+    let query = [(
+        "response-content-disposition",
+        "attachment; filename=\"cat 1.png\"",
+    )];
+    let request = ObjectRequest {
+        query: &query,
+        ..ObjectRequest::new(Method::Get, &bucket, &key, Expiry::from_secs(60).unwrap())
+    };
+    let get = presigner.presign(&request, clock_now()).unwrap();
+    assert!(
+        get.contains("response-content-disposition=attachment%3B%20filename%3D%22cat%201.png%22"),
+        "{get}"
+    );
+    assert_eq!(send("GET", &get, &[], b""), (200, PNG.to_vec()));
+    let changed = get.replace("cat%201.png", "dog.png");
+    assert_eq!(
+        send("GET", &changed, &[], b"").0,
+        403,
+        "a changed extra parameter"
+    );
+}
