@@ -121,12 +121,12 @@ fn aws_sigv4_suite_in_query_mode() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let e = &case["expected"];
         assert_eq!(
-            signed.canonical_request,
+            signed.trace.canonical_request,
             s(&e["canonical_request"]),
             "{name}: canonical request"
         );
         assert_eq!(
-            signed.string_to_sign,
+            signed.trace.string_to_sign,
             s(&e["string_to_sign"]),
             "{name}: string to sign"
         );
@@ -135,7 +135,11 @@ fn aws_sigv4_suite_in_query_mode() {
             s(&e["signing_key"]),
             "{name}: signing key"
         );
-        assert_eq!(signed.signature, s(&e["signature"]), "{name}: signature");
+        assert_eq!(
+            signed.trace.signature,
+            s(&e["signature"]),
+            "{name}: signature"
+        );
         let url = format!(
             "{}://{}{}?{}",
             s(&r["scheme"]),

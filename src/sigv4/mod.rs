@@ -4,12 +4,12 @@
 //! the way AWS documents it, with each intermediate returned so it can be checked against the
 //! published vectors:
 //!
-//! 1. [canonical request](Presigned::canonical_request): method, canonical URI, canonical query
+//! 1. [canonical request](Trace::canonical_request): method, canonical URI, canonical query
 //!    string, canonical headers, signed headers, payload hash;
-//! 2. [string to sign](Presigned::string_to_sign): algorithm, `X-Amz-Date`, credential scope,
+//! 2. [string to sign](Trace::string_to_sign): algorithm, `X-Amz-Date`, credential scope,
 //!    SHA-256 of the canonical request;
 //! 3. [signing key](SigningKey): four chained HMACs over date, region, service, `aws4_request`;
-//! 4. [signature](Presigned::signature): HMAC of the string to sign under the signing key.
+//! 4. [signature](Trace::signature): HMAC of the string to sign under the signing key.
 //!
 //! What differs between S3 and the generic services is data ([`Settings`]), so AWS's generic
 //! suite and S3 run through the same code.
@@ -29,7 +29,7 @@
 //! };
 //! let time = SigningTime::parse_amz_date("20130524T000000Z").unwrap();
 //! let signed = signer.presign(&request, time).unwrap();
-//! assert_eq!(signed.signature, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+//! assert_eq!(signed.trace.signature, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
 //! ```
 
 mod canonical;
@@ -268,27 +268,21 @@ pub struct QueryRequest<'a> {
     pub expires_in: u32,
 }
 
-/// A signed request with every intermediate of the algorithm.
+/// A signed request: the URL's query string and every intermediate of the algorithm.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Presigned {
-    /// Step 1: the canonical request.
-    pub canonical_request: String,
-    /// Step 2: the string to sign.
-    pub string_to_sign: String,
-    /// Step 4: the hex signature.
-    pub signature: String,
-    /// `host;...`, the value of `X-Amz-SignedHeaders`.
-    pub signed_headers: String,
     /// The URL's query string, encoded: the canonical query, then the session token when it is
     /// appended after signing, then `X-Amz-Signature`.
     pub query: String,
+    /// The canonical request, string to sign, signature and signed headers.
+    pub trace: Trace,
 }
 
 impl fmt::Debug for Presigned {
     // A presigned URL is a bearer credential until it expires: keep it out of logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Presigned")
-            .field("signed_headers", &self.signed_headers)
+            .field("trace", &self.trace)
             .finish_non_exhaustive()
     }
 }
@@ -428,13 +422,7 @@ impl Signer {
         let mut query = String::with_capacity(512);
         let mut trace = Trace::default();
         self.presign_query_into(request, time, key, &mut query, Some(&mut trace))?;
-        Ok(Presigned {
-            canonical_request: trace.canonical_request,
-            string_to_sign: trace.string_to_sign,
-            signature: trace.signature,
-            signed_headers: trace.signed_headers,
-            query,
-        })
+        Ok(Presigned { query, trace })
     }
 
     /// Appends the signed query string of `request` to `out`: the canonical query, then the
@@ -826,6 +814,6 @@ mod tests {
             .unwrap();
         assert_eq!(a, b);
         assert!(a.query.contains("X-Amz-Security-Token=tok&"));
-        assert!(!format!("{a:?}").contains(&a.signature));
+        assert!(!format!("{a:?}").contains(&a.trace.signature));
     }
 }
