@@ -353,7 +353,7 @@ impl Signer {
                 encode(region),
                 encode(service)
             ),
-            scope_suffix: format!("/{region}/{service}/aws4_request\n"),
+            scope_suffix: format!("/{region}/{service}/aws4_request"),
             token: credentials.session_token.as_deref().map(encode),
         };
         Ok(Signer {
@@ -378,12 +378,7 @@ impl Signer {
 
     /// `YYYYMMDD/region/service/aws4_request`.
     pub fn credential_scope(&self, time: SigningTime) -> String {
-        format!(
-            "{}/{}/{}/aws4_request",
-            time.date(),
-            self.region,
-            self.service
-        )
+        format!("{}{}", time.date(), self.encoded.scope_suffix)
     }
 
     /// The signing key for `time`'s day, from the cache when it holds that day's key.
@@ -473,7 +468,7 @@ impl Signer {
         // The canonical query, written straight into `out`: the caller's parameters (encoded
         // and sorted) merged with the X-Amz-* ones, whose names are sorted already and can
         // never equal a caller's (check_request refuses that).
-        let token = self.credentials.session_token.as_deref();
+        let token = self.encoded.token.as_deref();
         let sign_token = self.settings.session_token == SessionTokenPlacement::Signed;
         let mut extra = CanonicalQuery::with_capacity(request.query.len());
         for (name, value) in request.query {
@@ -507,9 +502,7 @@ impl Signer {
                 }
                 AmzParam::Date => out.push_str(time.amz_date()),
                 AmzParam::Expires => push_u32(out, request.expires_in),
-                AmzParam::SecurityToken => {
-                    out.push_str(self.encoded.token.as_deref().unwrap_or_default())
-                }
+                AmzParam::SecurityToken => out.push_str(token.unwrap_or_default()),
                 AmzParam::SignedHeaders => encode_into(out, &signed_headers, COMPONENT),
             }
         }
@@ -563,6 +556,7 @@ impl Signer {
             "\n",
             time.date(),
             &self.encoded.scope_suffix,
+            "\n",
             ascii(&digest_hex),
         ] {
             string_to_sign.push_str(part);
@@ -573,7 +567,7 @@ impl Signer {
         hex_into(&mac.finalize().into_bytes(), &mut signature);
         let signature = ascii(&signature);
 
-        if let (Some(token), false) = (self.encoded.token.as_deref(), sign_token) {
+        if let (Some(token), false) = (token, sign_token) {
             out.push_str("&X-Amz-Security-Token=");
             out.push_str(token);
         }
@@ -682,16 +676,12 @@ fn check_request(request: &QueryRequest) -> Result<(), Error> {
         canonical::check_header_value(name, value)?;
     }
     for (name, _) in request.query {
-        let reserved = [
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "X-Amz-Expires",
-            "X-Amz-Security-Token",
-            "X-Amz-SignedHeaders",
-            "X-Amz-Signature",
-        ];
-        if reserved.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        // Every parameter the signer writes, and the signature it appends.
+        let mut reserved = AmzParam::ALL
+            .iter()
+            .map(|p| p.name())
+            .chain(["X-Amz-Signature"]);
+        if reserved.any(|r| r.eq_ignore_ascii_case(name)) {
             return Err(Error::ReservedQueryParameter((*name).to_owned()));
         }
     }
@@ -802,6 +792,14 @@ mod tests {
             s.presign(&r, t).unwrap_err(),
             Error::ReservedQueryParameter("x-amz-signature".into())
         );
+        let r = QueryRequest {
+            query: &[("X-AMZ-CREDENTIAL", "x")],
+            ..request()
+        };
+        assert_eq!(
+            s.presign(&r, t).unwrap_err(),
+            Error::ReservedQueryParameter("X-AMZ-CREDENTIAL".into())
+        );
     }
 
     #[test]
@@ -814,6 +812,11 @@ mod tests {
             .unwrap();
         assert_eq!(a, b);
         assert!(a.query.contains("X-Amz-Security-Token=tok&"));
+        assert_eq!(s.credential_scope(t), "20231114/us-east-1/s3/aws4_request");
+        assert!(a
+            .trace
+            .string_to_sign
+            .contains("\n20231114/us-east-1/s3/aws4_request\n"));
         assert!(!format!("{a:?}").contains(&a.trace.signature));
     }
 }
