@@ -233,8 +233,9 @@ fn dir_size(dir: &Path) -> u64 {
         .flatten()
         .map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
+            // `pip` and `pip-23.2.1.dist-info` alike.
             let base = name.split('-').next().unwrap_or("");
-            if skip.contains(&base) || (name.ends_with(".dist-info") && skip.contains(&base)) {
+            if skip.contains(&base) {
                 0
             } else if e.path().is_dir() {
                 dir_size(&e.path())
