@@ -30,6 +30,56 @@ pub struct Config {
     pub force_path_style: bool,
     /// `MAX_UPLOAD_BYTES`, default 10 MiB.
     pub max_upload_bytes: u64,
+    /// `REQUIRE_UPLOAD_CONSTRAINTS`, default true: an upload URL is signed only with a
+    /// `contentType` and a `contentLength`, so it stores one image of a known size or nothing.
+    /// `false` restores the original's open upload URLs (any type, up to 5 GiB).
+    pub require_upload_constraints: bool,
+    /// `TRUST_BODY_USER_ID`, default false: a request with no authorizer identity is refused
+    /// (401). `true` restores the original's contract, where the body's `userId` says who the
+    /// caller is, so anyone can act as anyone.
+    pub trust_body_user_id: bool,
+    /// `CORS_ALLOW_ORIGIN`, default `*`: the `Access-Control-Allow-Origin` of every answer.
+    pub cors_allow_origin: CorsOrigin,
+}
+
+/// The value of `Access-Control-Allow-Origin`: `*`, or one origin (`scheme://host[:port]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorsOrigin(String);
+
+impl CorsOrigin {
+    /// Any origin.
+    pub fn any() -> Self {
+        CorsOrigin("*".into())
+    }
+
+    /// Checks `value`: `*`, or `http[s]://host[:port]` with no path, made of characters a
+    /// header can carry.
+    pub fn new(value: &str) -> Result<Self, String> {
+        if value == "*" {
+            return Ok(CorsOrigin::any());
+        }
+        let rest = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"))
+            .ok_or_else(|| {
+                format!("{value:?} must be * or an origin such as https://app.example.com")
+            })?;
+        let host_ok = !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        if !host_ok {
+            return Err(format!(
+                "{value:?} must be * or an origin such as https://app.example.com (scheme and host, no path)"
+            ));
+        }
+        Ok(CorsOrigin(value.to_owned()))
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A setting that is missing or wrong: names the variable and says what is wrong. Never
@@ -104,16 +154,18 @@ impl Config {
         };
         let expiry = Expiry::from_secs(expiry).map_err(|e| problem("URL_EXPIRES_SECONDS", e))?;
 
-        let force_path_style = match get("S3_FORCE_PATH_STYLE").as_deref().map(str::trim) {
-            None => false,
-            Some(v) if v.eq_ignore_ascii_case("true") || v == "1" => true,
-            Some(v) if v.eq_ignore_ascii_case("false") || v == "0" => false,
-            Some(v) => {
-                return Err(problem(
-                    "S3_FORCE_PATH_STYLE",
-                    format!("{v:?} is not true or false"),
-                ))
-            }
+        let flag = |name: &'static str, default: bool| match get(name).as_deref().map(str::trim) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") || v == "1" => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") || v == "0" => Ok(false),
+            Some(v) => Err(problem(name, format!("{v:?} is not true or false"))),
+        };
+        let force_path_style = flag("S3_FORCE_PATH_STYLE", false)?;
+        let require_upload_constraints = flag("REQUIRE_UPLOAD_CONSTRAINTS", true)?;
+        let trust_body_user_id = flag("TRUST_BODY_USER_ID", false)?;
+        let cors_allow_origin = match get("CORS_ALLOW_ORIGIN") {
+            None => CorsOrigin::any(),
+            Some(v) => CorsOrigin::new(v.trim()).map_err(|e| problem("CORS_ALLOW_ORIGIN", e))?,
         };
 
         let max_upload_bytes = match get("MAX_UPLOAD_BYTES") {
@@ -139,6 +191,9 @@ impl Config {
             expiry,
             force_path_style,
             max_upload_bytes,
+            require_upload_constraints,
+            trust_body_user_id,
+            cors_allow_origin,
         })
     }
 }
@@ -182,6 +237,15 @@ mod tests {
         assert!(!c.force_path_style);
         assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
         assert_eq!(c.credentials.session_token(), None);
+        assert!(
+            c.require_upload_constraints,
+            "uploads are constrained by default"
+        );
+        assert!(
+            !c.trust_body_user_id,
+            "the body never says who the caller is by default"
+        );
+        assert_eq!(c.cors_allow_origin.as_str(), "*");
     }
 
     #[test]
@@ -192,8 +256,14 @@ mod tests {
             ("S3_FORCE_PATH_STYLE", "TRUE"),
             ("MAX_UPLOAD_BYTES", "5120"),
             ("AWS_SESSION_TOKEN", "tok"),
+            ("REQUIRE_UPLOAD_CONSTRAINTS", "false"),
+            ("TRUST_BODY_USER_ID", "1"),
+            ("CORS_ALLOW_ORIGIN", "https://app.example.com"),
         ]))
         .unwrap();
+        assert!(!c.require_upload_constraints);
+        assert!(c.trust_body_user_id);
+        assert_eq!(c.cors_allow_origin.as_str(), "https://app.example.com");
         assert_eq!(c.endpoint.to_string(), "http://127.0.0.1:9000");
         assert_eq!(c.expiry.secs(), 604800);
         assert!(c.force_path_style);
@@ -228,6 +298,23 @@ mod tests {
             ("MAX_UPLOAD_BYTES", "0", "from 1 to"),
             ("MAX_UPLOAD_BYTES", "10MB", "from 1 to"),
             ("AWS_ACCESS_KEY_ID", "AKID EXAMPLE", "access key id"),
+            ("REQUIRE_UPLOAD_CONSTRAINTS", "no", "not true or false"),
+            ("TRUST_BODY_USER_ID", "yes please", "not true or false"),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "app.example.com",
+                "must be * or an origin",
+            ),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "https://app.example.com/path",
+                "no path",
+            ),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "https://a.example\r\nX-Evil: 1",
+                "no path",
+            ),
         ] {
             let e = load(&env(&[(name, value)])).unwrap_err();
             assert_eq!(e.variable, name, "{value}");

@@ -1,16 +1,30 @@
-//! API Gateway (REST v1, HTTP v2) and function URL events in, [`api`](crate::api) in the
-//! middle, the matching response event out.
+//! API Gateway (REST payload 1.0, HTTP API payload 2.0) and function URL events in,
+//! [`api`](crate::api) in the middle, the matching response event out.
 //!
-//! `lambda_http::run` would do this, but it turns a body marked base64 that does not decode
-//! into a panic before any handler runs; here it becomes a 400.
+//! Each front door's quirks live here and nowhere else: where the route is (the REST
+//! `resource`, the HTTP API `routeKey`, the function URL's path), where the stage and base
+//! path hide, where the authorizer puts the user. The conversion reads only what the API
+//! uses (method, matched route, body, caller) and has no panicking path, unlike
+//! `lambda_http`'s own conversion to an `http::Request`, which panics on values a front door
+//! can deliver (a function URL `rawQueryString` holding a space, an `x-forwarded-proto` of
+//! `1`, a body marked base64 that is not), and with `panic = "abort"` that kills the sandbox.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
 
 use base64::Engine;
-use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse};
+use lambda_http::aws_lambda_events::apigw::{
+    ApiGatewayProxyRequest, ApiGatewayProxyRequestContext, ApiGatewayProxyResponse,
+    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext, ApiGatewayV2httpResponse,
+};
+use lambda_http::aws_lambda_events::encodings::Body;
+use lambda_http::http::{HeaderMap, HeaderName, HeaderValue};
 use lambda_http::request::LambdaRequest;
-use lambda_http::{Body, Request};
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::api::{App, Reply, UndecodableBody};
+use crate::api::{body::MAX_BODY_BYTES, ApiError, ApiRequest, App, Caller, Reply, Response};
 use crate::sigv4::SigningTime;
 
 /// The system clock as a signing time: the one place the shells read it.
@@ -27,7 +41,9 @@ pub fn clock_now() -> SigningTime {
 }
 
 /// The response event, shaped for the source of the request.
-#[derive(Debug, Serialize)]
+///
+/// `Debug` shows the status and header names only: the body holds a presigned URL.
+#[derive(Serialize)]
 #[serde(untagged)]
 pub enum EventResponse {
     /// REST API (payload format 1.0).
@@ -36,68 +52,263 @@ pub enum EventResponse {
     V2(ApiGatewayV2httpResponse),
 }
 
+impl fmt::Debug for EventResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, status, headers, body) = match self {
+            EventResponse::V1(e) => ("V1", e.status_code, &e.headers, &e.body),
+            EventResponse::V2(e) => ("V2", e.status_code, &e.headers, &e.body),
+        };
+        let body_len = match body {
+            Some(Body::Text(t)) => t.len(),
+            Some(Body::Binary(b)) => b.len(),
+            _ => 0,
+        };
+        f.debug_struct("EventResponse")
+            .field("kind", &kind)
+            .field("status_code", &status)
+            .field("headers", &headers.keys().collect::<Vec<_>>())
+            .field("body", &format_args!("<{body_len} bytes, redacted>"))
+            .finish()
+    }
+}
+
 /// Answers one event at time `now`. Returns the response event and the [`Reply`] whose
 /// route and status the shell logs.
-pub fn handle_event(
-    app: &App,
-    mut event: LambdaRequest,
-    now: SigningTime,
-) -> (EventResponse, Reply) {
-    let v2 = matches!(event, LambdaRequest::ApiGatewayV2(_));
-    let body_ok = match &mut event {
-        LambdaRequest::ApiGatewayV1(e) => check_base64(e.is_base64_encoded, &mut e.body),
-        LambdaRequest::ApiGatewayV2(e) => check_base64(e.is_base64_encoded, &mut e.body),
-        #[allow(unreachable_patterns)]
-        _ => true,
-    };
-    let mut request: Request = event.into();
-    if !body_ok {
-        request.extensions_mut().insert(UndecodableBody);
-    }
-    let reply = app.handle(&request, now);
-    (to_event(&reply, v2), reply)
+pub fn handle_event(app: &App, event: &LambdaRequest, now: SigningTime) -> (EventResponse, Reply) {
+    let reply = app.handle(&api_request(event), now);
+    let v2 = !matches!(event, LambdaRequest::ApiGatewayV1(_));
+    (to_event(&reply.response, v2), reply)
 }
 
-/// Whether a body marked base64 decodes; if not, it is dropped so the conversion to an HTTP
-/// request cannot panic.
-fn check_base64(is_base64: bool, body: &mut Option<String>) -> bool {
-    if !is_base64 {
-        return true;
+/// What the API needs from an event: method, matched route, body, caller.
+pub fn api_request(event: &LambdaRequest) -> ApiRequest<'_> {
+    match event {
+        LambdaRequest::ApiGatewayV1(e) => ApiRequest {
+            method: e.http_method.as_str(),
+            path: rest_route(e),
+            body: decode_body(e.body.as_deref(), e.is_base64_encoded),
+            caller: rest_caller(&e.request_context),
+        },
+        LambdaRequest::ApiGatewayV2(e) => ApiRequest {
+            method: e.request_context.http.method.as_str(),
+            path: http_route(e),
+            body: decode_body(e.body.as_deref(), e.is_base64_encoded),
+            caller: http_caller(&e.request_context),
+        },
+        // lambda_http is built with the REST and HTTP API sources only; anything else finds
+        // no route.
+        #[allow(unreachable_patterns)]
+        _ => ApiRequest {
+            method: "",
+            path: Cow::Borrowed(""),
+            body: Ok(Cow::Borrowed(&[])),
+            caller: Caller::Anonymous,
+        },
     }
-    let decodes = body
+}
+
+/// The body as bytes: base64-decoded when marked so. A body too large for the API is refused
+/// before it is decoded.
+fn decode_body(text: Option<&str>, base64: bool) -> Result<Cow<'_, [u8]>, ApiError> {
+    let text = text.unwrap_or_default();
+    if !base64 {
+        return Ok(Cow::Borrowed(text.as_bytes()));
+    }
+    if text.len() > MAX_BODY_BYTES.div_ceil(3) * 4 {
+        return Err(ApiError::BodyTooLarge);
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map(Cow::Owned)
+        .map_err(|_| ApiError::BodyNotBase64)
+}
+
+/// The REST API's matched route: the `resource` it matched (with any `{param}` filled in from
+/// `pathParameters`), so a stage or a custom domain's base path in `path` does not matter;
+/// `path` only when there is no resource.
+fn rest_route(e: &ApiGatewayProxyRequest) -> Cow<'_, str> {
+    let path = || Cow::Borrowed(e.path.as_deref().unwrap_or_default());
+    match e.resource.as_deref() {
+        Some(resource) if !resource.is_empty() => {
+            fill_template(resource, &e.path_parameters).unwrap_or_else(path)
+        }
+        _ => path(),
+    }
+}
+
+/// The HTTP API's matched route: the path of its `routeKey` (`POST /api/upload_url`); for the
+/// `$default` route and for function URLs, the raw path without a named stage.
+fn http_route(e: &ApiGatewayV2httpRequest) -> Cow<'_, str> {
+    let key = e
+        .route_key
         .as_deref()
-        .is_none_or(|b| base64::engine::general_purpose::STANDARD.decode(b).is_ok());
-    if !decodes {
-        *body = None;
+        .or(e.request_context.route_key.as_deref())
+        .unwrap_or("$default");
+    let raw = e.raw_path.as_deref().unwrap_or_default();
+    if key != "$default" {
+        let template = key.split_once(' ').map_or(key, |(_, path)| path);
+        return fill_template(template, &e.path_parameters).unwrap_or(Cow::Borrowed(raw));
     }
-    decodes
+    let stage = e.request_context.stage.as_deref().unwrap_or("$default");
+    let without_stage = raw
+        .strip_prefix('/')
+        .and_then(|r| r.strip_prefix(stage))
+        .filter(|r| r.starts_with('/') && stage != "$default");
+    Cow::Borrowed(without_stage.unwrap_or(raw))
 }
 
-fn to_event(reply: &Reply, v2: bool) -> EventResponse {
-    let r = &reply.response;
-    let body = match r.body() {
-        Body::Empty => None,
-        Body::Text(t) => Some(lambda_http::aws_lambda_events::encodings::Body::Text(
-            t.clone(),
-        )),
-        Body::Binary(b) => Some(lambda_http::aws_lambda_events::encodings::Body::Binary(
-            b.clone(),
-        )),
-        #[allow(unreachable_patterns)]
-        _ => None,
+/// `/api/{name}` or `/{proxy+}` with each `{param}` replaced by its value; `None` if a
+/// parameter has no value.
+fn fill_template<'a>(template: &'a str, params: &HashMap<String, String>) -> Option<Cow<'a, str>> {
+    if !template.contains('{') {
+        return Some(Cow::Borrowed(template));
+    }
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let name = rest[open + 1..close].trim_end_matches('+');
+        out.push_str(&rest[..open]);
+        out.push_str(params.get(name)?);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(Cow::Owned(out))
+}
+
+/// A subject from an authorizer's value: a non-empty string, or no subject from `which`.
+fn subject(value: Option<&Value>, which: &'static str) -> Caller {
+    match value.and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => Caller::Subject(s.to_owned()),
+        _ => Caller::NoSubject(which),
+    }
+}
+
+/// The caller of a payload 1.0 event (REST API, or an HTTP API with payload 1.0).
+///
+/// Any authorizer context decides: Cognito user pool or JWT claims give their `sub`; a Lambda
+/// authorizer its `principalId` (REST) or a `sub` in its context (HTTP API); anything else,
+/// IAM authorization included, gives no subject. With no authorizer context the caller is
+/// anonymous.
+fn rest_caller(ctx: &ApiGatewayProxyRequestContext) -> Caller {
+    let fields = &ctx.authorizer.fields;
+    if !fields.is_empty() {
+        let jwt_claims = fields.get("jwt").and_then(|j| j.get("claims"));
+        return if let Some(claims) = fields.get("claims").or(jwt_claims) {
+            subject(
+                claims.get("sub"),
+                "a JWT or Cognito authorizer without a sub claim",
+            )
+        } else if let Some(principal) = fields.get("principalId") {
+            subject(Some(principal), "a Lambda authorizer without a principalId")
+        } else if let Some(context) = fields.get("lambda") {
+            subject(
+                context.get("sub"),
+                "a Lambda authorizer without a sub in its context",
+            )
+        } else {
+            Caller::NoSubject("an authorizer this API does not know")
+        };
+    }
+    let id = &ctx.identity;
+    let iam = [&id.user_arn, &id.access_key, &id.caller, &id.user]
+        .into_iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.is_empty()));
+    if iam {
+        Caller::NoSubject("IAM authorization")
+    } else {
+        Caller::Anonymous
+    }
+}
+
+/// The caller of a payload 2.0 event (HTTP API, function URL): the JWT authorizer's `sub`
+/// claim, or a Lambda authorizer's `sub` in its context; IAM authorization and any other
+/// authorizer give no subject. With no authorizer the caller is anonymous.
+fn http_caller(ctx: &ApiGatewayV2httpRequestContext) -> Caller {
+    let Some(authorizer) = &ctx.authorizer else {
+        return Caller::Anonymous;
     };
-    let status = i64::from(r.status().as_u16());
+    if let Some(jwt) = &authorizer.jwt {
+        match jwt.claims.get("sub") {
+            Some(sub) if !sub.is_empty() => Caller::Subject(sub.clone()),
+            _ => Caller::NoSubject("a JWT authorizer without a sub claim"),
+        }
+    } else if !authorizer.fields.is_empty() {
+        subject(
+            authorizer.fields.get("sub"),
+            "a Lambda authorizer without a sub in its context",
+        )
+    } else if authorizer.iam.is_some() {
+        Caller::NoSubject("IAM authorization")
+    } else {
+        Caller::NoSubject("an authorizer this API does not know")
+    }
+}
+
+fn to_event(response: &Response, v2: bool) -> EventResponse {
+    let mut headers = HeaderMap::with_capacity(response.headers.len());
+    for (name, value) in &response.headers {
+        // Names are the API's lowercase constants and values are checked at start-up or
+        // built from digits; an invalid one is dropped rather than trusted.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    let body = response.body.clone().map(Body::Text);
+    let status = i64::from(response.status);
     if v2 {
         let mut e = ApiGatewayV2httpResponse::default();
         e.status_code = status;
-        e.headers = r.headers().clone();
+        e.headers = headers;
         e.body = body;
         EventResponse::V2(e)
     } else {
         let mut e = ApiGatewayProxyResponse::default();
         e.status_code = status;
-        e.headers = r.headers().clone();
+        e.headers = headers;
         e.body = body;
         EventResponse::V1(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_from_path_parameters() {
+        let params: HashMap<String, String> = [
+            ("proxy".to_owned(), "api/upload_url".to_owned()),
+            ("name".to_owned(), "download_url".to_owned()),
+        ]
+        .into();
+        assert_eq!(
+            fill_template("/{proxy+}", &params).as_deref(),
+            Some("/api/upload_url")
+        );
+        assert_eq!(
+            fill_template("/api/{name}", &params).as_deref(),
+            Some("/api/download_url")
+        );
+        assert_eq!(fill_template("/api/x", &params).as_deref(), Some("/api/x"));
+        assert_eq!(fill_template("/api/{missing}", &params), None);
+        assert_eq!(fill_template("/api/{unclosed", &params), None);
+        assert_eq!(fill_template("}{", &params), None);
+    }
+
+    #[test]
+    fn base64_bodies_decode_or_are_refused_before_decoding_when_huge() {
+        assert_eq!(decode_body(Some("e30="), true).unwrap().as_ref(), b"{}");
+        assert_eq!(decode_body(None, true).unwrap().as_ref(), b"");
+        assert_eq!(decode_body(Some("{}"), false).unwrap().as_ref(), b"{}");
+        assert_eq!(
+            decode_body(Some("not base64!"), true),
+            Err(ApiError::BodyNotBase64)
+        );
+        let huge = "A".repeat(MAX_BODY_BYTES.div_ceil(3) * 4 + 4);
+        assert_eq!(decode_body(Some(&huge), true), Err(ApiError::BodyTooLarge));
     }
 }

@@ -21,7 +21,7 @@ use lambda_http::http::{header, HeaderValue, Method, Request, Response, StatusCo
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::api::App;
+use crate::api::{ApiRequest, App, Caller};
 use crate::lambda::clock_now;
 
 /// The local S3's fixed access key id; it signs for nothing outside this machine.
@@ -41,6 +41,9 @@ pub fn lambda_env(s3_port: u16) -> Vec<(&'static str, String)> {
         ("S3_ENDPOINT_URL", format!("http://127.0.0.1:{s3_port}")),
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
         ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
+        // No authorizer runs locally: the page says who it is, as the original's front end
+        // did. A deployed stack takes the user from its authorizer instead.
+        ("TRUST_BODY_USER_ID", "true".to_owned()),
     ]
 }
 
@@ -135,9 +138,23 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
             return r;
         }
     };
-    let request = Request::from_parts(parts, lambda_http::Body::from(bytes.to_vec()));
+    let request = ApiRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path().into(),
+        body: Ok(bytes.as_ref().into()),
+        caller: Caller::Anonymous,
+    };
     let reply = app.handle(&request, clock_now());
     println!("{}", reply.log_line(started.elapsed()));
-    let (parts, body) = reply.response.into_parts();
-    Response::from_parts(parts, Full::new(Bytes::copy_from_slice(body.as_ref())))
+    let mut response = Response::new(Full::new(Bytes::from(
+        reply.response.body.unwrap_or_default(),
+    )));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in reply.response.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }

@@ -1,6 +1,7 @@
 //! The Lambda bootstrap: read the configuration once, then answer events until the runtime
 //! stops us. All logic lives in the library; this only wires it to the runtime and the clock.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -25,8 +26,14 @@ async fn main() -> ExitCode {
     };
     let handler = service_fn(move |event: LambdaEvent<LambdaRequest>| async move {
         let started = Instant::now();
-        let (response, reply) = handle_event(app, event.payload, clock_now());
-        println!("{}", reply.log_line(started.elapsed()));
+        let (response, reply) = handle_event(app, &event.payload, clock_now());
+        // `println!` would panic, and so abort, if stdout were gone; a lost log line is not
+        // worth the sandbox.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            reply.log_line(started.elapsed())
+        );
         Ok::<_, lambda_runtime::Error>(response)
     });
     match lambda_runtime::run(handler).await {

@@ -1,14 +1,35 @@
 //! The real Lambda binary: start-up checks, and invocations through the Runtime API.
+//!
+//! By default the binary is the one `cargo test` builds (debug profile, where a panic
+//! unwinds). `PRESIGNER_BOOTSTRAP=path` runs another one instead, such as the release build,
+//! whose `panic = "abort"` turns any panic into the death of the process, or the arm64
+//! artifact under `PRESIGNER_BOOTSTRAP_RUNNER=qemu-aarch64`. `scripts/test` runs these tests
+//! against the release binary too.
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
+use support::events::event_json;
 use support::runtime_api::{runtime_env, RuntimeApi};
 
 const SECRET: &str = "bootstrap-test-secret";
+
+/// The binary under test, and how to run it.
+fn bootstrap() -> Command {
+    let binary = std::env::var("PRESIGNER_BOOTSTRAP")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_presigner").to_owned());
+    match std::env::var("PRESIGNER_BOOTSTRAP_RUNNER") {
+        Ok(runner) if !runner.is_empty() => {
+            let mut cmd = Command::new(runner);
+            cmd.arg(binary);
+            cmd
+        }
+        _ => Command::new(binary),
+    }
+}
 
 fn lambda_env(cmd: &mut Command, runtime_api: &str) {
     runtime_env(cmd, runtime_api);
@@ -19,6 +40,18 @@ fn lambda_env(cmd: &mut Command, runtime_api: &str) {
         .env("AWS_SESSION_TOKEN", "session-token-value");
 }
 
+fn spawn(api: &RuntimeApi, extra_env: &[(&str, &str)]) -> Child {
+    let mut cmd = bootstrap();
+    lambda_env(&mut cmd, &api.addr);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the bootstrap")
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     for (unset, set, expected) in [
@@ -26,8 +59,9 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         (Some("AWS_SECRET_ACCESS_KEY"), None, "presigner: configuration error: AWS_SECRET_ACCESS_KEY: is not set"),
         (None, Some(("URL_EXPIRES_SECONDS", "604801")), "presigner: configuration error: URL_EXPIRES_SECONDS: expiry 604801 s is out of range: give 1 to 604800 seconds (7 days)"),
         (None, Some(("S3_ENDPOINT_URL", "minio:9000")), "presigner: configuration error: S3_ENDPOINT_URL: invalid endpoint URL: it must start with http:// or https://"),
+        (None, Some(("TRUST_BODY_USER_ID", "maybe")), "presigner: configuration error: TRUST_BODY_USER_ID: \"maybe\" is not true or false"),
     ] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_presigner"));
+        let mut cmd = bootstrap();
         lambda_env(&mut cmd, "127.0.0.1:9");
         if let Some(name) = unset {
             cmd.env_remove(name);
@@ -47,46 +81,45 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 #[test]
 fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
     let api = RuntimeApi::start();
-    let event = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/events/rest-v1.json"
-    ))
-    .unwrap();
-    api.push_event(event.clone());
-    let mut bad: Value = serde_json::from_str(&event).unwrap();
-    bad["body"] = Value::from("{not json");
-    api.push_event(bad.to_string());
+    let upload = json!({"tweetId": "test_id", "contentType": "image/png", "contentLength": 5120});
+    api.push_event(
+        event_json("rest-v1-cognito.json", |e| {
+            e["body"] = json!(upload.to_string())
+        })
+        .to_string(),
+    );
+    api.push_event(
+        event_json("rest-v1-cognito.json", |e| e["body"] = json!("{not json")).to_string(),
+    );
+    api.push_event(event_json("rest-v1.json", |_| {}).to_string());
 
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_presigner"));
-    lambda_env(&mut cmd, &api.addr);
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (responses, errors) = api.wait_for(2, Duration::from_secs(20));
+    let mut child = spawn(&api, &[]);
+    let (responses, errors) = api.wait_for(3, Duration::from_secs(60));
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(responses.len(), 2, "stdout: {stdout}");
+    assert_eq!(responses.len(), 3, "stdout: {stdout}");
 
     let ok: Value = serde_json::from_str(&responses[0].1).unwrap();
     assert_eq!(ok["statusCode"], 200);
     assert_eq!(ok["headers"]["access-control-allow-origin"], "*");
     let body: Value = serde_json::from_str(ok["body"].as_str().unwrap()).unwrap();
     let url = body["presignedUrl"].as_str().unwrap();
-    assert!(url.starts_with("https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/images/test%40mail.com/test_id.png?"));
+    assert!(url.starts_with("https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/images/7d8ca528-4931-4254-9273-ea5ee853f271/test_id.png?"), "{url}");
     assert!(url.contains("X-Amz-Security-Token=session-token-value&"));
-    let bad: Value = serde_json::from_str(&responses[1].1).unwrap();
-    assert_eq!(bad["statusCode"], 400);
+    let statuses: Vec<Value> = responses
+        .iter()
+        .map(|(_, r)| serde_json::from_str::<Value>(r).unwrap()["statusCode"].clone())
+        .collect();
+    assert_eq!(statuses, [200, 400, 401]);
 
     let lines: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON log line"))
         .collect();
-    assert_eq!(lines.len(), 2, "{stdout}");
-    for (line, status) in lines.iter().zip([200, 400]) {
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for (line, status) in lines.iter().zip([200, 400, 401]) {
         assert_eq!(line["route"], "/api/upload_url");
         assert_eq!(line["status"], status);
         assert!(line["duration_us"].is_u64());
@@ -97,9 +130,71 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
         SECRET,
         "session-token-value",
         signature,
-        "test@mail.com",
+        "7d8ca528",
         "X-Amz",
     ] {
         assert!(!stdout.contains(secret), "log holds {secret}");
     }
+}
+
+/// Hostile events, all in one process: each is answered (a response for every event that
+/// deserialises, 4xx where it is malformed; an error report for the rest), and the process
+/// is alive after the burst and still answers a good request.
+#[test]
+fn a_burst_of_hostile_events_is_answered_and_the_process_survives() {
+    let hostile = support::hostile::events();
+    assert!(hostile.len() >= 20, "the burst lost its cases");
+    let api = RuntimeApi::start();
+    for case in &hostile {
+        api.push_event(case.event.clone());
+    }
+    let good = event_json("rest-v1-cognito.json", |e| {
+        e["body"] = json!(r#"{"tweetId":"after","contentType":"image/png","contentLength":1}"#)
+    });
+    api.push_event(good.to_string());
+
+    let mut child = spawn(&api, &[("TRUST_BODY_USER_ID", "true")]);
+    let n = hostile.len() + 1;
+    let (responses, errors) = api.wait_for(n, Duration::from_secs(120));
+    let alive = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(alive, "the process died: {:?}\n{stderr}", out.status);
+    assert_eq!(
+        responses.len() + errors.len(),
+        n,
+        "every event answered; stderr: {stderr}"
+    );
+
+    let expected_errors = hostile.iter().filter(|c| c.status.is_none()).count();
+    assert_eq!(errors.len(), expected_errors, "error reports: {errors:?}");
+    for (path, error) in &errors {
+        assert!(path.ends_with("/error"), "{path}");
+        let error: Value = serde_json::from_str(error).unwrap();
+        assert!(error["errorType"].is_string(), "{error}");
+    }
+    // Responses arrive in order; the hostile ones that deserialise come first.
+    let answered: Vec<&support::hostile::Case> =
+        hostile.iter().filter(|c| c.status.is_some()).collect();
+    assert_eq!(responses.len(), answered.len() + 1);
+    for (case, (_, response)) in answered.iter().zip(&responses) {
+        let r: Value = serde_json::from_str(response).unwrap();
+        assert_eq!(
+            r["statusCode"].as_u64().map(|s| s as u16),
+            case.status,
+            "{}: {response}",
+            case.name
+        );
+        if case.status.is_some_and(|s| s >= 400) {
+            let body: Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();
+            assert!(
+                body["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{}",
+                case.name
+            );
+        }
+    }
+    let last: Value = serde_json::from_str(&responses.last().unwrap().1).unwrap();
+    assert_eq!(last["statusCode"], 200, "the good request after the burst");
 }

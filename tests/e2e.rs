@@ -10,7 +10,7 @@ use presigner::local;
 use presigner::sigv4::SigningTime;
 use serde_json::{json, Value};
 use support::events::rest_post;
-use support::http::send;
+use support::http::{exchange, send};
 use support::s3::LocalS3;
 
 /// A small valid PNG (1x1, red).
@@ -42,8 +42,8 @@ fn app(s3: &LocalS3, endpoint_host: &str, extra: &[(&str, &str)]) -> App {
 
 /// Asks the handler for a URL at `now`; returns the whole JSON answer.
 fn ask_at(app: &App, route: &str, body: Value, now: SigningTime) -> Value {
-    let (response, reply) = handle_event(app, rest_post(route, &body), now);
-    assert_eq!(reply.response.status(), 200, "{:?}", reply.response.body());
+    let (response, reply) = handle_event(app, &rest_post(route, &body), now);
+    assert_eq!(reply.response.status, 200, "{:?}", reply.response.body);
     let out = serde_json::to_value(&response).unwrap();
     serde_json::from_str(out["body"].as_str().unwrap()).unwrap()
 }
@@ -59,8 +59,13 @@ fn ids(user: &str, tweet: &str) -> Value {
     json!({"userId": user, "tweetId": tweet})
 }
 
+/// An upload request for `PNG`, with the type and length the default requires.
+fn png_upload(user: &str, tweet: &str) -> Value {
+    json!({"userId": user, "tweetId": tweet, "contentType": "image/png", "contentLength": PNG.len()})
+}
+
 fn round_trip(s3: &LocalS3, app: &App, user: &str, tweet: &str, expect_virtual: bool) {
-    let put = url(app, "upload_url", ids(user, tweet));
+    let put = url(app, "upload_url", png_upload(user, tweet));
     let host = put.split('/').nth(2).unwrap();
     assert_eq!(
         host.starts_with("presigner-local."),
@@ -81,9 +86,17 @@ fn round_trip(s3: &LocalS3, app: &App, user: &str, tweet: &str, expect_virtual: 
         "stored bytes of {key}"
     );
     let get = url(app, "download_url", ids(user, tweet));
-    let (status, body) = send("GET", &get, &[], b"");
+    let (status, headers, body) = exchange("GET", &get, &[], b"");
     assert_eq!(status, 200, "GET {user}/{tweet}");
     assert_eq!(body, PNG, "downloaded bytes of {key}");
+    assert_eq!(content_type(&headers), Some("image/png"));
+}
+
+fn content_type(headers: &[(String, String)]) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == "content-type")
+        .map(|(_, v)| v.as_str())
 }
 
 const IDS: [(&str, &str); 6] = [
@@ -127,11 +140,17 @@ fn session_token_is_signed_and_cannot_be_swapped() {
         "127.0.0.1",
         &[("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBYaDH//token+value==")],
     );
-    let put = url(&app, "upload_url", ids("u", "t"));
+    let put = url(&app, "upload_url", png_upload("u", "t"));
     assert!(put.contains("X-Amz-Security-Token=FwoGZXIvYXdzEBYaDH%2F%2Ftoken%2Bvalue%3D%3D&"));
     let swapped = replace_param(&put, "X-Amz-Security-Token", "AnotherToken");
-    assert_eq!(send("PUT", &swapped, &[], PNG).0, 403);
-    assert_eq!(send("PUT", &put, &[], PNG).0, 200);
+    assert_eq!(
+        send("PUT", &swapped, &[("Content-Type", "image/png")], PNG).0,
+        403
+    );
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        200
+    );
 }
 
 #[test]
@@ -174,7 +193,7 @@ fn constrained_uploads_accept_only_the_signed_type_and_length() {
 #[test]
 fn forged_or_misused_urls_are_refused() {
     let s3 = LocalS3::start();
-    let honest = app(&s3, "127.0.0.1", &[]);
+    let honest = app(&s3, "127.0.0.1", &[("REQUIRE_UPLOAD_CONSTRAINTS", "false")]);
     let put = url(&honest, "upload_url", ids("u", "t"));
     assert_eq!(send("PUT", &put, &[], PNG).0, 200);
     let get = url(&honest, "download_url", ids("u", "t"));
@@ -248,8 +267,11 @@ fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
 
     let s3 = LocalS3::start();
     let app = app(&s3, "127.0.0.1", &[]);
-    let put = url(&app, "upload_url", ids("u", "t"));
-    assert_eq!(send("PUT", &put, &[], PNG).0, 200);
+    let put = url(&app, "upload_url", png_upload("u", "t"));
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        200
+    );
 
     let credentials =
         Credentials::new(local::ACCESS_KEY_ID, local::SECRET_ACCESS_KEY, None).unwrap();
@@ -279,4 +301,54 @@ fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
         403,
         "a changed extra parameter"
     );
+}
+
+/// The original's open contract, one switch away: an upload URL that signs only `host` stores
+/// anything, HTML included. Even then a download URL makes S3 answer `image/png`, so the file
+/// is never rendered as a page from the bucket's origin. In the default, such an upload is
+/// refused.
+#[test]
+fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
+    let html = b"<script>alert(document.domain)</script>";
+    let s3 = LocalS3::start();
+    let open = app(&s3, "127.0.0.1", &[("REQUIRE_UPLOAD_CONSTRAINTS", "false")]);
+    let put = url(&open, "upload_url", ids("u", "page"));
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "text/html")], html).0,
+        200
+    );
+    let get = url(&open, "download_url", ids("u", "page"));
+    let (status, headers, body) = exchange("GET", &get, &[], b"");
+    assert_eq!((status, body.as_slice()), (200, html.as_slice()));
+    assert_eq!(content_type(&headers), Some("image/png"), "{headers:?}");
+    // Without the signed override the same object would come back as text/html.
+    let unsigned_override = get.replace("response-content-type=image%2Fpng&", "");
+    assert_ne!(unsigned_override, get);
+    assert_eq!(
+        send("GET", &unsigned_override, &[], b"").0,
+        403,
+        "the override is signed"
+    );
+
+    let safe = app(&s3, "127.0.0.1", &[]);
+    let answer = handle_event(
+        &safe,
+        &rest_post("upload_url", &ids("u", "page2")),
+        clock_now(),
+    )
+    .1;
+    assert_eq!(answer.response.status, 400);
+    let put = url(&safe, "upload_url", png_upload("u", "page2"));
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "text/html")], PNG).0,
+        403,
+        "another type"
+    );
+    let big = vec![0u8; PNG.len() + 1];
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "image/png")], &big).0,
+        403,
+        "another size"
+    );
+    assert!(!s3.object_path("images/u/page2.png").exists());
 }

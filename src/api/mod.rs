@@ -1,25 +1,26 @@
 //! The HTTP API the front end calls, as a pure function of (app, time, request) → response.
 //!
-//! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>"}`
+//! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>", "headers": {...}, "expiresAt": ...}`
 //! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>"}`
 //! - `OPTIONS` on either → `204` (CORS preflight)
 //!
-//! Every answer carries the CORS headers and `Cache-Control: no-store`; errors are
-//! `{"message": "..."}` with a 4xx status for the caller's mistakes. See README.md, "API".
+//! The API knows nothing of event shapes: the Lambda shell ([`lambda`](crate::lambda)) and the
+//! local server turn what arrives into an [`ApiRequest`] (method, matched path, body, caller),
+//! and the answer is a plain [`Response`]. Every answer carries the CORS headers and
+//! `Cache-Control: no-store`; errors are `{"message": "..."}` with a 4xx status for the
+//! caller's mistakes. See README.md, "API".
 
 pub mod body;
 
+use std::borrow::Cow;
 use std::fmt;
 
-use lambda_http::http::{header, HeaderValue, Method, Response, StatusCode};
-use lambda_http::request::RequestContext;
-use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 
-use crate::config::Config;
+use crate::config::{Config, CorsOrigin};
 use crate::s3::{self, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use crate::sigv4::SigningTime;
-use body::{Id, UploadConstraints};
+use body::{Id, ImageType, UploadConstraints};
 
 /// The upload route, as the front end calls it.
 pub const UPLOAD_PATH: &str = "/api/upload_url";
@@ -27,10 +28,40 @@ pub const UPLOAD_PATH: &str = "/api/upload_url";
 pub const DOWNLOAD_PATH: &str = "/api/download_url";
 /// What the routes allow.
 pub const ALLOWED_METHODS: &str = "OPTIONS, POST";
+/// What a browser may send cross-origin: the JSON body's type, and the token an authorizer
+/// checks.
+pub const ALLOWED_HEADERS: &str = "Content-Type, Authorization";
+/// The type every download URL makes S3 answer with (`response-content-type`), whatever was
+/// stored: a stored HTML or SVG file is then never rendered as a page from the bucket's
+/// origin. Browsers decode images by their bytes, so a JPEG still shows.
+pub const DOWNLOAD_CONTENT_TYPE: &str = "image/png";
 
-/// Set by the Lambda shell when the event's body is marked base64 but does not decode.
-#[derive(Debug, Clone, Copy)]
-pub struct UndecodableBody;
+/// Who is asking, as the front door established it. Never taken from the body or a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// No authorizer ran: the request carries no authorizer context at all.
+    Anonymous,
+    /// An authorizer vouched for this subject: the `sub` claim of a JWT or Cognito user pool
+    /// authorizer, or a Lambda authorizer's principal.
+    Subject(String),
+    /// An authorizer ran but gave no subject to key on (IAM authorization, a Lambda
+    /// authorizer without a principal, claims without `sub`); the text names it.
+    NoSubject(&'static str),
+}
+
+/// One request, as the API sees it: what the front door matched, not how the API is
+/// mounted (no stage, no base path).
+#[derive(Debug, Clone)]
+pub struct ApiRequest<'a> {
+    /// The HTTP method, uppercase as sent (`POST`, `OPTIONS`, ...).
+    pub method: &'a str,
+    /// The route path the front door matched, such as `/api/upload_url`.
+    pub path: Cow<'a, str>,
+    /// The body, decoded; or why it could not be.
+    pub body: Result<Cow<'a, [u8]>, ApiError>,
+    /// Who is asking.
+    pub caller: Caller,
+}
 
 /// Why a request was refused; each maps to one status and a message the caller can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +88,18 @@ pub enum ApiError {
     UnsupportedContentType,
     /// 400: `contentLength` outside 1..=max (the max).
     ContentLengthOutOfRange(u64),
+    /// 400: `contentType` or `contentLength` missing from an upload while
+    /// `REQUIRE_UPLOAD_CONSTRAINTS` is on.
+    ConstraintRequired(&'static str),
     /// 400: `contentType`/`contentLength` sent to the download route.
     ConstraintsOnDownload,
+    /// 401: no authorizer identity, and the body's `userId` is not trusted.
+    Unauthenticated,
     /// 403: the body's `userId` is not the signed-in user.
     IdentityMismatch,
-    /// 403: the authorizer's identity cannot be used as a key segment.
+    /// 403: an authorizer ran but gave no subject (which one).
+    NoSubject(&'static str),
+    /// 403: the authorizer's subject cannot be used as a key segment.
     UnusableIdentity,
     /// 404.
     NotFound,
@@ -73,13 +111,14 @@ pub enum ApiError {
 
 impl ApiError {
     /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
+    pub fn status(&self) -> u16 {
         match self {
-            ApiError::IdentityMismatch | ApiError::UnusableIdentity => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated => 401,
+            ApiError::IdentityMismatch | ApiError::NoSubject(_) | ApiError::UnusableIdentity => 403,
+            ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::Internal(_) => 500,
+            _ => 400,
         }
     }
 }
@@ -91,7 +130,7 @@ impl fmt::Display for ApiError {
             ApiError::BodyNotBase64 => f.write_str("the body is marked base64 but does not decode"),
             ApiError::MalformedJson(e) => write!(f, "the body is not valid JSON: {e}"),
             ApiError::NotAnObject => f.write_str(
-                "the body must be a JSON object such as {\"userId\": \"...\", \"tweetId\": \"...\"}",
+                "the body must be a JSON object such as {\"tweetId\": \"...\", \"contentType\": \"image/png\", \"contentLength\": 1234}",
             ),
             ApiError::MissingField(n) => write!(f, "{n} is required"),
             ApiError::EmptyField(n) => write!(f, "{n} must not be empty"),
@@ -104,10 +143,21 @@ impl fmt::Display for ApiError {
             ApiError::ContentLengthOutOfRange(max) => {
                 write!(f, "contentLength must be a whole number of bytes from 1 to {max}")
             }
+            ApiError::ConstraintRequired(n) => write!(
+                f,
+                "{n} is required for upload_url: the URL is signed for one image of a given type and size"
+            ),
             ApiError::ConstraintsOnDownload => {
                 f.write_str("contentType and contentLength apply to upload_url only")
             }
+            ApiError::Unauthenticated => f.write_str(
+                "sign in first: this API takes the user from its authorizer, and this request has none",
+            ),
             ApiError::IdentityMismatch => f.write_str("userId does not match the signed-in user"),
+            ApiError::NoSubject(which) => write!(
+                f,
+                "the request was authorized by {which}, which gives no user subject to key images on"
+            ),
             ApiError::UnusableIdentity => {
                 f.write_str("the signed-in user's id cannot be used in an object key")
             }
@@ -130,6 +180,15 @@ pub enum Route {
 }
 
 impl Route {
+    /// The route a matched path names.
+    pub fn from_path(path: &str) -> Route {
+        match path {
+            UPLOAD_PATH => Route::Upload,
+            DOWNLOAD_PATH => Route::Download,
+            _ => Route::Unknown,
+        }
+    }
+
     /// The path, or `-`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -140,11 +199,51 @@ impl Route {
     }
 }
 
+/// An HTTP answer: status, headers (lowercase names) and an optional JSON body.
+///
+/// `Debug` shows the status and headers but only the body's length: a 200's body holds a
+/// presigned URL, a bearer credential until it expires.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The headers, lowercase names.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body (JSON), if any.
+    pub body: Option<String>,
+}
+
+impl Response {
+    /// The value of header `name` (lowercase), if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &format_args!(
+                    "<{} bytes, redacted>",
+                    self.body.as_ref().map_or(0, String::len)
+                ),
+            )
+            .finish()
+    }
+}
+
 /// An answer, with what the shell logs about it.
 #[derive(Debug)]
 pub struct Reply {
     /// The HTTP response.
-    pub response: Response<Body>,
+    pub response: Response,
     /// The route matched.
     pub route: Route,
     /// For a 500: what went wrong (no secrets; errors never carry them).
@@ -153,11 +252,11 @@ pub struct Reply {
 
 impl Reply {
     /// The one log line per request: route, status, duration, and for a 500 what went wrong.
-    /// Never the URL, a signature, the body or a secret.
+    /// Never the URL, a signature, the body, the caller or a secret.
     pub fn log_line(&self, elapsed: std::time::Duration) -> String {
         let mut line = json!({
             "route": self.route.as_str(),
-            "status": self.response.status().as_u16(),
+            "status": self.response.status,
             "duration_us": elapsed.as_micros() as u64,
         });
         if let Some(detail) = &self.internal_error {
@@ -174,6 +273,9 @@ pub struct App {
     bucket: Bucket,
     expiry: Expiry,
     max_upload_bytes: u64,
+    require_upload_constraints: bool,
+    trust_body_user_id: bool,
+    cors_allow_origin: CorsOrigin,
 }
 
 impl App {
@@ -189,20 +291,19 @@ impl App {
             bucket: config.bucket,
             expiry: config.expiry,
             max_upload_bytes: config.max_upload_bytes,
+            require_upload_constraints: config.require_upload_constraints,
+            trust_body_user_id: config.trust_body_user_id,
+            cors_allow_origin: config.cors_allow_origin,
         })
     }
 
     /// Answers one request at time `now`.
-    pub fn handle(&self, request: &Request, now: SigningTime) -> Reply {
-        let route = match route_path(request) {
-            UPLOAD_PATH => Route::Upload,
-            DOWNLOAD_PATH => Route::Download,
-            _ => Route::Unknown,
-        };
-        let result = match (route, request.method()) {
+    pub fn handle(&self, request: &ApiRequest, now: SigningTime) -> Reply {
+        let route = Route::from_path(&request.path);
+        let result = match (route, request.method) {
             (Route::Unknown, _) => Err(ApiError::NotFound),
-            (_, &Method::OPTIONS) => Ok(preflight()),
-            (_, &Method::POST) => self.presign(route, request, now),
+            (_, "OPTIONS") => Ok(self.respond(204, None)),
+            (_, "POST") => self.presign(route, request, now),
             _ => Err(ApiError::MethodNotAllowed),
         };
         match result {
@@ -212,7 +313,7 @@ impl App {
                 internal_error: None,
             },
             Err(error) => Reply {
-                response: error_response(&error),
+                response: self.error_response(&error),
                 route,
                 internal_error: match error {
                     ApiError::Internal(detail) => Some(detail),
@@ -222,30 +323,56 @@ impl App {
         }
     }
 
+    /// The user the authorizer vouches for; `None` when no authorizer ran and the body's
+    /// `userId` is trusted (`TRUST_BODY_USER_ID`). Checked before the body, so an
+    /// unidentified caller learns nothing from body checks.
+    fn authorized_user(&self, caller: &Caller) -> Result<Option<Id>, ApiError> {
+        match caller {
+            Caller::Subject(subject) => Id::new("userId", subject)
+                .map(Some)
+                .map_err(|_| ApiError::UnusableIdentity),
+            Caller::NoSubject(which) => Err(ApiError::NoSubject(which)),
+            Caller::Anonymous if self.trust_body_user_id => Ok(None),
+            Caller::Anonymous => Err(ApiError::Unauthenticated),
+        }
+    }
+
     fn presign(
         &self,
         route: Route,
-        request: &Request,
+        request: &ApiRequest,
         now: SigningTime,
-    ) -> Result<Response<Body>, ApiError> {
-        if request.extensions().get::<UndecodableBody>().is_some() {
-            return Err(ApiError::BodyNotBase64);
-        }
-        let parsed = body::parse(request.body().as_ref(), self.max_upload_bytes)?;
-        let user_id = match identity(request) {
-            Some(who) => {
-                let who = Id::new("userId", &who).map_err(|_| ApiError::UnusableIdentity)?;
-                if parsed.user_id.as_ref().is_some_and(|given| given != &who) {
-                    return Err(ApiError::IdentityMismatch);
-                }
-                who
+    ) -> Result<Response, ApiError> {
+        let authorized = self.authorized_user(&request.caller)?;
+        let body = request.body.as_ref().map_err(Clone::clone)?;
+        let parsed = body::parse(body, self.max_upload_bytes)?;
+        let user_id = match authorized {
+            Some(who)
+                if parsed
+                    .user_id
+                    .as_ref()
+                    .is_some_and(|claimed| *claimed != who) =>
+            {
+                return Err(ApiError::IdentityMismatch)
             }
+            Some(who) => who,
             None => parsed.user_id.ok_or(ApiError::MissingField("userId"))?,
         };
-        let (method, constraints) = match route {
-            Route::Upload => (s3::Method::Put, parsed.constraints),
-            _ if !parsed.constraints.is_empty() => return Err(ApiError::ConstraintsOnDownload),
-            _ => (s3::Method::Get, UploadConstraints::default()),
+        let constraints = parsed.constraints;
+        let method = match route {
+            Route::Upload => {
+                if self.require_upload_constraints {
+                    if constraints.content_type.is_none() {
+                        return Err(ApiError::ConstraintRequired("contentType"));
+                    }
+                    if constraints.content_length.is_none() {
+                        return Err(ApiError::ConstraintRequired("contentLength"));
+                    }
+                }
+                s3::Method::Put
+            }
+            _ if !constraints.is_empty() => return Err(ApiError::ConstraintsOnDownload),
+            _ => s3::Method::Get,
         };
         let key = ObjectKey::new(format!(
             "images/{}/{}.png",
@@ -262,8 +389,13 @@ impl App {
         if let Some(n) = &length_text {
             headers.push(("content-length", n));
         }
+        let query: &[(&str, &str)] = match method {
+            s3::Method::Get => &[("response-content-type", DOWNLOAD_CONTENT_TYPE)],
+            _ => &[],
+        };
         let object = ObjectRequest {
             headers: &headers,
+            query,
             ..ObjectRequest::new(method, &self.bucket, &key, self.expiry)
         };
         let url = self
@@ -274,104 +406,64 @@ impl App {
         let body = if constraints.is_empty() {
             json!({ "presignedUrl": url })
         } else {
-            let mut required = serde_json::Map::new();
-            if let Some(t) = constraints.content_type {
-                required.insert("Content-Type".into(), t.as_str().into());
-            }
-            if let Some(n) = length_text {
-                required.insert("Content-Length".into(), n.into());
-            }
             let expires_at =
                 SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
-            json!({ "presignedUrl": url, "headers": required, "expiresAt": expires_at.rfc3339() })
+            json!({
+                "presignedUrl": url,
+                "headers": required_headers(&constraints, length_text),
+                "expiresAt": expires_at.rfc3339(),
+            })
         };
-        Ok(json_response(StatusCode::OK, &body))
+        Ok(self.respond(200, Some(body.to_string())))
     }
-}
 
-/// The request's path without the API Gateway stage: lambda_http puts the stage in front of
-/// REST and HTTP API paths (`/v1/api/upload_url`); the raw event path has it only for HTTP
-/// APIs with a named stage.
-fn route_path(request: &Request) -> &str {
-    let raw = request.raw_http_path();
-    let raw = if raw.is_empty() {
-        request.uri().path()
-    } else {
-        raw
-    };
-    let stage = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.stage.as_deref(),
-        _ => None,
-    };
-    match stage {
-        Some(stage) if stage != "$default" => raw
-            .strip_prefix('/')
-            .and_then(|r| r.strip_prefix(stage))
-            .filter(|r| r.starts_with('/'))
-            .unwrap_or(raw),
-        _ => raw,
-    }
-}
-
-/// The signed-in user from an API Gateway authorizer: Cognito user pool claims (REST API) or
-/// JWT claims (HTTP API); `email` where present, else `sub`.
-fn identity(request: &Request) -> Option<String> {
-    let pick = |email: Option<&str>, sub: Option<&str>| {
-        email.or(sub).filter(|s| !s.is_empty()).map(str::to_owned)
-    };
-    match request.request_context_ref()? {
-        RequestContext::ApiGatewayV1(ctx) => {
-            let claims = ctx.authorizer.fields.get("claims")?;
-            let claim = |name: &str| claims.get(name).and_then(serde_json::Value::as_str);
-            pick(claim("email"), claim("sub"))
+    /// An answer with the headers every answer carries.
+    fn respond(&self, status: u16, json_body: Option<String>) -> Response {
+        let mut headers = vec![
+            (
+                "access-control-allow-origin",
+                self.cors_allow_origin.as_str().to_owned(),
+            ),
+            ("access-control-allow-methods", ALLOWED_METHODS.to_owned()),
+            ("access-control-allow-headers", ALLOWED_HEADERS.to_owned()),
+            ("cache-control", "no-store".to_owned()),
+        ];
+        if json_body.is_some() {
+            headers.push(("content-type", "application/json".to_owned()));
         }
-        RequestContext::ApiGatewayV2(ctx) => {
-            let jwt = ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref())?;
-            let claim = |name: &str| jwt.claims.get(name).map(String::as_str);
-            pick(claim("email"), claim("sub"))
+        Response {
+            status,
+            headers,
+            body: json_body,
         }
-        #[allow(unreachable_patterns)]
-        _ => None,
     }
-}
 
-fn base_response(status: StatusCode) -> lambda_http::http::response::Builder {
-    Response::builder()
-        .status(status)
-        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-        .header(header::ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
-        .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
-        .header(header::CACHE_CONTROL, "no-store")
-}
-
-fn finish(builder: lambda_http::http::response::Builder, body: Body) -> Response<Body> {
-    // Every header above is a valid static value, so building cannot fail; fall back to a bare
-    // 500 rather than panic all the same.
-    builder.body(body).unwrap_or_else(|_| {
-        let mut r = Response::new(Body::Empty);
-        *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        r
-    })
-}
-
-fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Body> {
-    finish(
-        base_response(status).header(header::CONTENT_TYPE, "application/json"),
-        Body::Text(body.to_string()),
-    )
-}
-
-fn preflight() -> Response<Body> {
-    finish(base_response(StatusCode::NO_CONTENT), Body::Empty)
-}
-
-fn error_response(error: &ApiError) -> Response<Body> {
-    let mut response = json_response(error.status(), &json!({ "message": error.to_string() }));
-    if *error == ApiError::MethodNotAllowed {
+    fn error_response(&self, error: &ApiError) -> Response {
+        let body = json!({ "message": error.to_string() }).to_string();
+        let mut response = self.respond(error.status(), Some(body));
+        match error {
+            ApiError::MethodNotAllowed => response.headers.push(("allow", ALLOWED_METHODS.into())),
+            ApiError::Unauthenticated => {
+                response.headers.push(("www-authenticate", "Bearer".into()))
+            }
+            _ => {}
+        }
         response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
     }
-    response
+}
+
+/// The headers an upload must send exactly as signed.
+fn required_headers(
+    constraints: &UploadConstraints,
+    length_text: Option<String>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut required = serde_json::Map::new();
+    if let Some(t) = constraints.content_type {
+        required.insert("Content-Type".into(), ImageType::as_str(t).into());
+    }
+    if let Some(n) = length_text {
+        required.insert("Content-Length".into(), n.into());
+    }
+    required
 }

@@ -3,13 +3,18 @@
 use lambda_http::request::LambdaRequest;
 use serde_json::{json, Value};
 
-/// The event in `tests/events/{file}` after `edit`.
-pub fn event(file: &str, edit: impl FnOnce(&mut Value)) -> LambdaRequest {
+/// The event JSON in `tests/events/{file}` after `edit`.
+pub fn event_json(file: &str, edit: impl FnOnce(&mut Value)) -> Value {
     let path = format!("{}/tests/events/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut value: Value = serde_json::from_str(&text).unwrap();
     edit(&mut value);
-    serde_json::from_value(value).unwrap_or_else(|e| panic!("{file}: {e}"))
+    value
+}
+
+/// The event in `tests/events/{file}` after `edit`, deserialised as the runtime does.
+pub fn event(file: &str, edit: impl FnOnce(&mut Value)) -> LambdaRequest {
+    serde_json::from_value(event_json(file, edit)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 /// An edit that sets a plain-text body.
@@ -25,6 +30,7 @@ pub fn rest_post(route: &str, body: &Value) -> LambdaRequest {
     let body = body.to_string();
     event("rest-v1.json", |e| {
         e["path"] = json!(format!("/api/{route}"));
+        e["resource"] = json!(format!("/api/{route}"));
         with_body(&body)(e);
     })
 }

@@ -9,6 +9,17 @@ use std::time::Duration;
 /// Sends one request; returns status and body. A `content-length` in `headers` replaces the
 /// one computed from `body`.
 pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<u8>) {
+    let (status, _, body) = exchange(method, url, headers, body);
+    (status, body)
+}
+
+/// As [`send`], with the response's headers (lowercase names).
+pub fn exchange(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (authority, target) = rest.split_at(rest.find('/').expect("a path"));
     let port: u16 = authority
@@ -50,7 +61,13 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> (
     if head.contains("transfer-encoding: chunked") {
         body = dechunk(&body);
     }
-    (status, body)
+    let response_headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    (status, response_headers, body)
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod events;
+pub mod hostile;
 pub mod http;
 pub mod runtime_api;
 pub mod s3;
