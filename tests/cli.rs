@@ -231,3 +231,69 @@ fn help_prints_usage() {
     assert!(out.status.success());
     assert!(stdout(&out).starts_with("usage: presign <get|put|head|delete> s3://BUCKET/KEY"));
 }
+
+#[test]
+fn no_arguments_prints_the_usage_and_exits_2() {
+    let out = presign(&[], &creds());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).starts_with("usage: presign <get|put|head|delete> s3://BUCKET/KEY"));
+}
+
+/// Arguments and variables are bytes on Unix; `std::env::args` would panic (abort, in the
+/// release build) on one that is not UTF-8.
+#[test]
+fn input_that_is_not_utf8_is_an_error_not_a_crash() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let not_utf8 = OsStr::from_bytes(b"s3://bucket/\xff\xfe.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
+        .arg("get")
+        .arg(not_utf8)
+        .args(["--region", "us-east-1"])
+        .env_clear()
+        .envs(creds())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "presign: argument 2 is not valid UTF-8\n");
+
+    for variable in ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_presign"))
+            .args(["get", "s3://bucket/k.png"])
+            .env_clear()
+            .envs(creds())
+            .env("AWS_REGION", "us-east-1")
+            .env(variable, OsStr::from_bytes(b"sec\xffret"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{variable}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("presign: {variable} is not valid UTF-8\n")
+        );
+    }
+}
+
+/// `presign ... | true`: stdout is a pipe nobody reads. The URL is lost, so the exit is 2
+/// with a message, not a panic.
+#[test]
+fn a_closed_stdout_is_exit_2_with_a_message() {
+    // The read end is closed before the command starts, so its write always fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
+        .args(["get", "s3://bucket/k.png", "--region", "us-east-1"])
+        .env_clear()
+        .envs(creds())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("presign: cannot write to stdout: Broken pipe"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -2,8 +2,11 @@
 //!
 //! Credentials come from the same environment variables as the Lambda (`AWS_ACCESS_KEY_ID`,
 //! `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`); the region from `--region` or
-//! `AWS_REGION`. Prints the URL on stdout (exit 0) or one line on stderr (exit 2).
+//! `AWS_REGION`. Prints the URL on stdout (exit 0) or one line on stderr (exit 2), whatever
+//! the input: arguments or variables that are not UTF-8, a closed stdout, no arguments.
 
+use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -31,7 +34,19 @@ struct Args {
     at: Option<String>,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+/// The arguments as text: S3 keys, regions and URLs are UTF-8, so another byte sequence is a
+/// mistake to report, not a panic (`std::env::args` would panic).
+fn utf8_args(args: impl Iterator<Item = OsString>) -> Result<Vec<String>, String> {
+    args.enumerate()
+        .map(|(i, a)| {
+            a.into_string()
+                .map_err(|_| format!("argument {} is not valid UTF-8", i + 1))
+        })
+        .collect()
+}
+
+fn parse_args(args: Vec<String>) -> Result<Option<Args>, String> {
+    let mut args = args.into_iter();
     let mut positional = Vec::new();
     let mut parsed = Args {
         method: Method::Get,
@@ -88,20 +103,26 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(parsed))
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
+/// A variable's value; unset and empty are the same. A value that is not UTF-8 is an error
+/// naming the variable, never showing the value (it may be a secret).
+fn env(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => Ok(Some(v)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+    }
 }
 
 fn run(args: Args) -> Result<String, String> {
     let e = |e: &dyn std::fmt::Display| e.to_string();
-    let access_key_id = env("AWS_ACCESS_KEY_ID").ok_or("AWS_ACCESS_KEY_ID is not set")?;
-    let secret = env("AWS_SECRET_ACCESS_KEY").ok_or("AWS_SECRET_ACCESS_KEY is not set")?;
+    let access_key_id = env("AWS_ACCESS_KEY_ID")?.ok_or("AWS_ACCESS_KEY_ID is not set")?;
+    let secret = env("AWS_SECRET_ACCESS_KEY")?.ok_or("AWS_SECRET_ACCESS_KEY is not set")?;
     let credentials =
-        Credentials::new(access_key_id, secret, env("AWS_SESSION_TOKEN")).map_err(|x| e(&x))?;
-    let region = args
-        .region
-        .or_else(|| env("AWS_REGION"))
-        .ok_or("no region: give --region or set AWS_REGION")?;
+        Credentials::new(access_key_id, secret, env("AWS_SESSION_TOKEN")?).map_err(|x| e(&x))?;
+    let region = match args.region {
+        Some(region) => region,
+        None => env("AWS_REGION")?.ok_or("no region: give --region or set AWS_REGION")?,
+    };
     let endpoint = match &args.endpoint_url {
         Some(url) => Endpoint::parse(url),
         None => Endpoint::regional(&region),
@@ -135,18 +156,28 @@ fn run(args: Args) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args(std::env::args().skip(1)).and_then(|a| a.map(run).transpose()) {
-        Ok(Some(url)) => {
-            println!("{url}");
-            ExitCode::SUCCESS
+    // `println!`/`eprintln!` panic (and so abort) when the stream is closed; write instead, and
+    // make a lost URL an error.
+    let fail = |message: &str| {
+        let _ = writeln!(std::io::stderr(), "presign: {message}");
+        ExitCode::from(2)
+    };
+    let args = match utf8_args(std::env::args_os().skip(1)) {
+        Ok(args) if args.is_empty() => {
+            let _ = writeln!(std::io::stderr(), "{USAGE}");
+            return ExitCode::from(2);
         }
-        Ok(None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("presign: {message}");
-            ExitCode::from(2)
-        }
+        Ok(args) => args,
+        Err(message) => return fail(&message),
+    };
+    let text = match parse_args(args).and_then(|a| a.map(run).transpose()) {
+        Ok(Some(url)) => url,
+        Ok(None) => USAGE.to_owned(),
+        Err(message) => return fail(&message),
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write to stdout: {e}")),
     }
 }

@@ -11,7 +11,7 @@
 
 import { chromium } from "playwright-core";
 import { deflateSync } from "node:zlib";
-import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -61,7 +61,8 @@ function check(name, ok, detail = "") {
 }
 
 const image = png();
-const file = join(mkdtempSync(join(tmpdir(), "presigner-browser-")), "generated.png");
+const scratch = mkdtempSync(join(tmpdir(), "presigner-browser-"));
+const file = join(scratch, "generated.png");
 writeFileSync(file, image);
 const userId = "test@mail.com";
 const tweetId = "browser-" + Date.now();
@@ -118,6 +119,7 @@ try {
   results.push(false);
 } finally {
   await browser.close();
+  rmSync(scratch, { recursive: true, force: true });
 }
 const passedCount = results.filter(Boolean).length;
 console.log(`${passedCount} passed, ${results.length - passedCount} failed`);

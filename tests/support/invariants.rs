@@ -1,0 +1,401 @@
+//! What every answer must satisfy, whatever the input. The fuzz targets (`fuzz/`) include this
+//! file and call these checks on every input they make; `tests/fuzz_regressions.rs` calls
+//! them on the inputs the fuzzers found and on the hostile events. A check panics on a
+//! violation, which is what a fuzzer reports.
+//!
+//! - Every event that deserialises gets an answer: never a panic, never a 500; every answer
+//!   carries CORS; every 4xx carries a message.
+//! - A 200's URL verifies (an independent SigV4 verifier) and its path decodes back to
+//!   `images/{id}/{tweet}.png`, where `{id}` is a subject the authorizer context carries, or
+//!   the body's `userId` only when there is no authorizer context and the body is trusted.
+//! - Under the defaults an upload URL signs `content-type` and `content-length`; a download
+//!   URL makes S3 answer `image/png`.
+
+use std::sync::OnceLock;
+
+use base64::Engine;
+use lambda_http::request::LambdaRequest;
+use presigner::api::{body, ApiRequest, App, Caller, Response, Route};
+use presigner::config::Config;
+use presigner::lambda::handle_event;
+use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
+use presigner::sigv4::{Credentials, SigningTime};
+use serde_json::Value;
+
+use super::verifier::verify;
+
+const BUCKET: &str = "presigner-fuzz-bucket";
+const SECRET: &str = "fuzz-secret/+=";
+const ORIGIN: &str = "https://presigner-fuzz-bucket.s3.ap-northeast-1.amazonaws.com";
+const MAX_UPLOAD: u64 = 10 * 1024 * 1024;
+
+fn now() -> SigningTime {
+    SigningTime::from_unix_seconds(1_795_608_000).expect("a fixed time")
+}
+
+/// The service with the defaults (`trusted == false`), or with the original's two switches
+/// on (the body names the user, uploads unconstrained).
+pub fn app(trusted: bool) -> &'static App {
+    static DEFAULT: OnceLock<App> = OnceLock::new();
+    static ORIGINAL: OnceLock<App> = OnceLock::new();
+    let cell = if trusted { &ORIGINAL } else { &DEFAULT };
+    cell.get_or_init(|| {
+        let switch = if trusted { "true" } else { "false" };
+        let env = [
+            ("S3_BUCKET_NAME", BUCKET),
+            ("AWS_REGION", "ap-northeast-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDFUZZ"),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_SESSION_TOKEN", "fuzz-session-token"),
+            ("TRUST_BODY_USER_ID", switch),
+            (
+                "REQUIRE_UPLOAD_CONSTRAINTS",
+                if trusted { "false" } else { "true" },
+            ),
+        ];
+        let config = Config::from_lookup(|k| {
+            env.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        })
+        .expect("the fuzz configuration is valid");
+        App::new(config).expect("the fuzz app builds")
+    })
+}
+
+/// An event as the runtime hands it over. Which app answers depends on the input's length,
+/// so both are fuzzed.
+pub fn check_event(data: &[u8]) {
+    let Ok(event) = serde_json::from_slice::<LambdaRequest>(data) else {
+        return;
+    };
+    let json: Value = serde_json::from_slice(data).expect("an event is JSON");
+    let trusted = data.len() % 2 == 1;
+    let (response_event, reply) = handle_event(app(trusted), &event, now());
+    serde_json::to_string(&response_event).expect("the response event serialises");
+    check_response(&reply.response);
+    if reply.response.status == 200 {
+        let is_v1 = matches!(event, LambdaRequest::ApiGatewayV1(_));
+        let allowed = allowed_users(&json, is_v1, trusted);
+        check_url(&reply.response, reply.route, trusted, &allowed);
+    }
+}
+
+/// A request body, through the parser and through the app for an authorized caller.
+pub fn check_body(data: &[u8]) {
+    match body::parse(data, MAX_UPLOAD) {
+        Ok(parsed) => {
+            let json: Value = serde_json::from_slice(data).expect("a parsed body is JSON");
+            assert_eq!(json["tweetId"].as_str(), Some(parsed.tweet_id.as_str()));
+            check_id(parsed.tweet_id.as_str());
+            if let Some(user) = &parsed.user_id {
+                assert_eq!(json["userId"].as_str(), Some(user.as_str()));
+                check_id(user.as_str());
+            }
+            if let Some(n) = parsed.constraints.content_length {
+                assert!((1..=MAX_UPLOAD).contains(&n));
+            }
+        }
+        Err(e) => {
+            assert_eq!(e.status(), 400, "{e}");
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    for (path, route) in [
+        ("/api/upload_url", Route::Upload),
+        ("/api/download_url", Route::Download),
+    ] {
+        for trusted in [false, true] {
+            let request = ApiRequest {
+                method: "POST",
+                path: path.into(),
+                body: Ok(data.into()),
+                caller: Caller::Subject("fuzz-user".into()),
+            };
+            let reply = app(trusted).handle(&request, now());
+            check_response(&reply.response);
+            if reply.response.status == 200 {
+                check_url(&reply.response, route, trusted, &["fuzz-user".to_owned()]);
+            }
+        }
+    }
+}
+
+/// Presigner inputs from raw bytes: a method byte, a flags byte, expiry and time, then
+/// bucket, key, region, endpoint text, token, a header and a query parameter, one per line.
+/// The endpoint text only has to parse or be refused; the URL is made for one of four real
+/// endpoint shapes (a WHATWG parser would read some hosts differently from how they were
+/// signed, such as `1.2.3` as an IPv4 address).
+pub fn check_presign(data: &[u8]) {
+    if data.len() < 10 {
+        return;
+    }
+    let method = [Method::Get, Method::Put, Method::Head, Method::Delete][usize::from(data[0] % 4)];
+    let flags = data[1];
+    let expiry = u64::from(u32::from_le_bytes([data[2], data[3], data[4], data[5]]));
+    let unix = i64::from(u32::from_le_bytes([data[6], data[7], data[8], data[9]])) * 64;
+    let text = String::from_utf8_lossy(&data[10..]);
+    let mut fields = text.split('\n');
+    let mut next = || fields.next().unwrap_or_default().to_owned();
+    let (bucket, key, region, endpoint) = (next(), next(), next(), next());
+    let (token, header_name, header_value, query_name, query_value) =
+        (next(), next(), next(), next(), next());
+
+    let token = (flags & 1 == 1).then_some(token);
+    let (Ok(credentials), Ok(bucket), Ok(object_key), Ok(expiry), Ok(time)) = (
+        Credentials::new("AKIDFUZZ", SECRET, token.clone()),
+        Bucket::new(bucket),
+        ObjectKey::new(key.clone()),
+        Expiry::from_secs(expiry),
+        SigningTime::from_unix_seconds(unix),
+    ) else {
+        return;
+    };
+    if let Err(e) = Endpoint::parse(&endpoint) {
+        assert!(!e.to_string().is_empty());
+    }
+    let endpoint = [
+        "https://s3.us-east-1.amazonaws.com",
+        "http://localhost:9000",
+        "http://127.0.0.1:9000",
+        "https://[::1]:8443",
+    ][usize::from(flags >> 4 & 3)];
+    let endpoint = Endpoint::parse(endpoint).expect("a valid endpoint");
+    let Ok(presigner) = Presigner::new(credentials, &region, endpoint, flags & 2 == 2) else {
+        return;
+    };
+    let headers: Vec<(&str, &str)> = if flags & 4 == 4 {
+        vec![(header_name.as_str(), header_value.as_str())]
+    } else {
+        vec![]
+    };
+    let query: Vec<(&str, &str)> = if flags & 8 == 8 {
+        vec![(query_name.as_str(), query_value.as_str())]
+    } else {
+        vec![]
+    };
+    let request = ObjectRequest {
+        headers: &headers,
+        query: &query,
+        ..ObjectRequest::new(method, &bucket, &object_key, expiry)
+    };
+    match presigner.presign(&request, time) {
+        Ok(url) => {
+            let decoded = verify(&url, SECRET, method.as_str(), &headers, bucket.as_str());
+            assert_eq!(decoded, key, "the path decodes back to the key");
+            assert_eq!(url.contains("X-Amz-Security-Token="), token.is_some());
+        }
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            assert!(
+                !headers.is_empty() || !query.is_empty(),
+                "checked inputs without extras must sign: {e}"
+            );
+        }
+    }
+}
+
+/// The body's `userId` may name the user only with no authorizer context and a trusting
+/// app; otherwise the user must be a subject found in the authorizer context.
+pub fn allowed_users(event: &Value, is_v1: bool, trusted: bool) -> Vec<String> {
+    let context = &event["requestContext"];
+    let authorizer = &context["authorizer"];
+    let identity = &context["identity"];
+    let iam = is_v1
+        && ["userArn", "accessKey", "caller", "user"]
+            .iter()
+            .any(|k| identity[k].as_str().is_some_and(|s| !s.is_empty()));
+    let has_authorizer = if is_v1 {
+        authorizer.as_object().is_some_and(|o| !o.is_empty())
+    } else {
+        !authorizer.is_null()
+    };
+    if has_authorizer || iam {
+        let paths: [&[&str]; 4] = [
+            &["claims", "sub"],
+            &["jwt", "claims", "sub"],
+            &["principalId"],
+            &["lambda", "sub"],
+        ];
+        let mut subjects: Vec<String> = paths
+            .iter()
+            .filter_map(|path| {
+                path.iter()
+                    .fold(authorizer, |v, k| &v[*k])
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        if !is_v1 {
+            // Payload 2.0 deserialises the Lambda authorizer's context flat.
+            if let Some(sub) = authorizer["lambda"]["sub"].as_str() {
+                subjects.push(sub.to_owned());
+            }
+        }
+        return subjects;
+    }
+    assert!(
+        trusted,
+        "an anonymous caller got a URL from the default app"
+    );
+    let text = event["body"].as_str().unwrap_or_default();
+    let bytes = if event["isBase64Encoded"] == Value::Bool(true) {
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .expect("a 200 had a decodable body")
+    } else {
+        text.as_bytes().to_vec()
+    };
+    let body: Value = serde_json::from_slice(&bytes).expect("a 200 had a JSON body");
+    body["userId"]
+        .as_str()
+        .map(str::to_owned)
+        .into_iter()
+        .collect()
+}
+
+/// An id that is safe as one key segment.
+fn check_id(id: &str) {
+    assert!((1..=128).contains(&id.len()), "{id:?}");
+    assert!(id != "." && id != "..", "{id:?}");
+    assert!(!id.contains(['/', '\\']), "{id:?}");
+    assert!(!id.chars().any(char::is_control), "{id:?}");
+}
+
+fn check_response(r: &Response) {
+    assert!(
+        [200, 204, 400, 401, 403, 404, 405].contains(&r.status),
+        "status {}",
+        r.status
+    );
+    assert!(r.header("access-control-allow-origin").is_some());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    if r.status == 204 {
+        assert!(r.body.is_none());
+        return;
+    }
+    let body: Value =
+        serde_json::from_str(r.body.as_deref().expect("a body")).expect("a JSON body");
+    if r.status >= 400 {
+        let message = body["message"].as_str().expect("a message");
+        assert!(!message.is_empty());
+        assert!(!message.contains(SECRET));
+    }
+}
+
+/// A 200's URL: verifies, decodes to `images/{user}/{tweet}.png` with `user` allowed.
+fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
+    let body: Value = serde_json::from_str(r.body.as_deref().expect("a body")).expect("JSON");
+    let url = body["presignedUrl"].as_str().expect("a URL");
+    assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
+    let (method, headers): (&str, Vec<(String, String)>) = match route {
+        Route::Upload => (
+            "PUT",
+            body["headers"]
+                .as_object()
+                .map(|h| {
+                    h.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        Route::Download => {
+            assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
+            ("GET", vec![])
+        }
+        Route::Unknown => panic!("a 200 on no route"),
+    };
+    if route == Route::Upload && !trusted {
+        assert!(
+            url.contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&"),
+            "{url}"
+        );
+    }
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let key = verify(url, SECRET, method, &headers, BUCKET);
+    let parts: Vec<&str> = key.split('/').collect();
+    assert_eq!(parts.len(), 3, "{key:?}");
+    assert_eq!(parts[0], "images");
+    let tweet = parts[2].strip_suffix(".png").expect(".png");
+    check_id(parts[1]);
+    check_id(tweet);
+    assert!(
+        allowed.iter().any(|a| a == parts[1]),
+        "user {:?} is not among {allowed:?}",
+        parts[1]
+    );
+}
+
+/// The event fixtures, for [`check_event_fields`].
+const FIXTURES: [&str; 7] = [
+    include_str!("../events/rest-v1.json"),
+    include_str!("../events/rest-v1-cognito.json"),
+    include_str!("../events/rest-v1-custom-domain.json"),
+    include_str!("../events/http-v2.json"),
+    include_str!("../events/http-v2-jwt.json"),
+    include_str!("../events/http-v2-default-stage.json"),
+    include_str!("../events/function-url.json"),
+];
+
+/// A well-formed event built from a fixture and fuzzer-chosen edits of the fields that steer
+/// routing, identity and the body, then checked like [`check_event`]. The first byte picks
+/// the fixture; then each edit is a selector byte and a text up to the next `0xff` byte.
+pub fn check_event_fields(data: &[u8]) {
+    let Some((&pick, mut rest)) = data.split_first() else {
+        return;
+    };
+    let mut event: Value = serde_json::from_str(FIXTURES[usize::from(pick) % FIXTURES.len()])
+        .expect("a fixture is JSON");
+    while let Some((&selector, tail)) = rest.split_first() {
+        let end = tail.iter().position(|&b| b == 0xff).unwrap_or(tail.len());
+        let text = String::from_utf8_lossy(&tail[..end]).into_owned();
+        rest = tail.get(end + 1..).unwrap_or_default();
+        edit(&mut event, selector, text);
+    }
+    let mut bytes = serde_json::to_vec(&event).expect("a Value serialises");
+    if pick & 0x80 != 0 {
+        bytes.push(b' '); // the other app
+    }
+    check_event(&bytes);
+}
+
+fn edit(e: &mut Value, selector: u8, text: String) {
+    let ctx = "requestContext";
+    let s = Value::String(text.clone());
+    match selector % 24 {
+        0 => e["path"] = s,
+        1 => e["resource"] = s,
+        2 => e["rawPath"] = s,
+        3 => e["routeKey"] = s,
+        4 => e[ctx]["stage"] = s,
+        5 => e["httpMethod"] = s,
+        6 => e[ctx]["http"]["method"] = s,
+        7 => e["body"] = s,
+        8 => e["isBase64Encoded"] = Value::Bool(text.len() % 2 == 1),
+        9 => e[ctx]["authorizer"] = serde_json::json!({"claims": {"sub": text}}),
+        10 => e[ctx]["authorizer"] = serde_json::json!({"jwt": {"claims": {"sub": text}}}),
+        11 => e[ctx]["authorizer"] = serde_json::json!({"principalId": text}),
+        12 => e[ctx]["authorizer"] = serde_json::json!({"lambda": {"sub": text}}),
+        13 => e[ctx]["authorizer"] = serde_json::json!({"iam": {"userArn": text}}),
+        14 => e[ctx]["authorizer"] = Value::Null,
+        15 => e[ctx]["authorizer"] = serde_json::json!({}),
+        16 => e[ctx]["identity"]["userArn"] = s,
+        17 => e["pathParameters"] = serde_json::json!({"proxy": text}),
+        18 => e["headers"][text.to_ascii_lowercase()] = Value::String("v".into()),
+        19 => e["rawQueryString"] = s,
+        20 => {
+            for k in ["path", "resource", "rawPath", "routeKey"] {
+                if let Some(p) = e[k].as_str() {
+                    e[k] = Value::String(p.replace("upload_url", "download_url"));
+                }
+            }
+        }
+        21 => e["body"] = serde_json::json!({"userId": text, "tweetId": "t", "contentType": "image/png", "contentLength": 1}).to_string().into(),
+        22 => e["body"] = serde_json::json!({"tweetId": text, "contentType": "image/gif", "contentLength": 7}).to_string().into(),
+        _ => e[ctx]["authorizer"]["claims"]["email"] = s,
+    }
+}
