@@ -1,18 +1,30 @@
 #!/usr/bin/env python3
-"""Checks template.yaml two ways, both of which must be clean (no errors, no warnings):
+"""Checks template.yaml as deployed, variant by variant. Every step must be clean.
 
 1. cfn-lint on the SAM template as written;
 2. cfn-lint on the template expanded to plain CloudFormation by samtranslator (offline),
-   because cfn-lint alone does not look inside AWS::Serverless::Function.
+   because cfn-lint alone does not look inside AWS::Serverless::Function;
+3. for each deployable variant (front door x authentication), the expansion resolved the way
+   CloudFormation would for those parameters (conditions decided, Fn::If taken, resources
+   of false conditions gone): cfn-lint on it, then assertions on its wiring (authorizer on
+   both routes when on, CORS, throttling, the bucket policy and its numbers, lifecycle,
+   outputs, the function's environment and least-privilege role);
+4. the template's Rules: every variant passes them; each inconsistent parameter set (no
+   authenticator without the open contract chosen on purpose, an authenticator on the wrong
+   front door, an issuer without an audience) is refused.
 
-Then asserts what the expansion must hold: the function's runtime, handler, architecture,
-memory, role, environment and a least-privilege policy.
+`--self-test` then breaks the template in each way the assertions guard against (an
+authorizer dropped from one route, throttling removed, a bucket policy statement missing, ...)
+and checks that the assertions catch each break.
 
-Usage: python3 scripts/check_template.py [template.yaml]
+Usage: python3 scripts/check_template.py [template.yaml] [--self-test]
 """
 
+import copy
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +32,30 @@ import tempfile
 from samtranslator.model.exceptions import InvalidDocumentException
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
+
+ORIGIN = "https://app.example.com"
+ISSUER = "https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_EXAMPLE"
+POOL = "arn:aws:cognito-idp:ap-northeast-1:123456789012:userpool/ap-northeast-1_EXAMPLE"
+
+# The deployable variants: every front door, with and without authentication.
+VARIANTS = {
+    "rest-open": {"FrontDoor": "RestApi", "TrustBodyUserId": "true"},
+    "rest-cognito": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL},
+    "http-open": {"FrontDoor": "HttpApi", "TrustBodyUserId": "true"},
+    "http-jwt": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example"},
+    "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
+}
+
+# Parameter sets the Rules must refuse, with a word of the refusal.
+REFUSED = {
+    "no authenticator and the open contract not chosen": ({"FrontDoor": "RestApi"}, "401"),
+    "defaults on an HttpApi": ({"FrontDoor": "HttpApi"}, "401"),
+    "JWT on a RestApi": ({"FrontDoor": "RestApi", "JwtIssuer": ISSUER, "JwtAudience": "a"}, "HttpApi"),
+    "JWT on a function URL": ({"FrontDoor": "FunctionUrl", "JwtIssuer": ISSUER, "JwtAudience": "a"}, "HttpApi"),
+    "an issuer without an audience": ({"FrontDoor": "HttpApi", "JwtIssuer": ISSUER}, "JwtAudience"),
+    "Cognito on an HttpApi": ({"FrontDoor": "HttpApi", "CognitoUserPoolArn": POOL}, "RestApi"),
+    "Cognito on a function URL": ({"FrontDoor": "FunctionUrl", "CognitoUserPoolArn": POOL}, "RestApi"),
+}
 
 
 class NoManagedPolicies:
@@ -29,83 +65,437 @@ class NoManagedPolicies:
         return {}
 
 
-def lint(path, label):
-    result = subprocess.run(["cfn-lint", "--", path], capture_output=True, text=True)
+class Broken(AssertionError):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Broken(message)
+
+
+def lint(template, label):
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "template.json")
+        with open(path, "w") as f:
+            json.dump(template, f, indent=1)
+        result = subprocess.run(["cfn-lint", "--", path], capture_output=True, text=True)
     out = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or out:
-        print(f"cfn-lint ({label}) is not clean (exit {result.returncode}):\n{out}")
-        sys.exit(1)
-    print(f"cfn-lint ({label}): clean")
+        raise Broken(f"cfn-lint ({label}) is not clean (exit {result.returncode}):\n{out}")
 
 
-def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "template.yaml"
-    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
-    lint(path, "SAM template")
-
-    with open(path) as f:
-        sam = yaml_parse(f.read())
+def expand(sam):
+    sam = copy.deepcopy(sam)
     # `sam package` replaces the local CodeUri with the uploaded artifact; do the same.
     for resource in sam["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://artifacts-bucket/presigner.zip"
     try:
-        cfn = transform(json.loads(json.dumps(sam)), {}, NoManagedPolicies())
+        return transform(json.loads(json.dumps(sam)), {}, NoManagedPolicies())
     except InvalidDocumentException as e:
-        print("samtranslator refused the template:")
-        for cause in e.causes:
-            print(" -", cause.message)
-        sys.exit(1)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
-        json.dump(cfn, out, indent=1)
-    lint(out.name, "expanded by samtranslator")
+        raise Broken("samtranslator refused the template: " + "; ".join(c.message for c in e.causes))
 
-    res = cfn["Resources"]
-    fn = res["PresignerFunction"]
-    assert fn["Type"] == "AWS::Lambda::Function", fn["Type"]
-    p = fn["Properties"]
-    assert p["Runtime"] == "provided.al2023", p["Runtime"]
-    assert p["Handler"] == "bootstrap", p["Handler"]
-    assert p["Architectures"] == [{"Ref": "Architecture"}], p["Architectures"]
-    assert sam["Parameters"]["Architecture"]["Default"] == "arm64"
-    assert p["MemorySize"] == 128 and p["Timeout"] <= 10, (p["MemorySize"], p["Timeout"])
-    assert p["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, p["Role"]
-    env = p["Environment"]["Variables"]
-    assert env["S3_BUCKET_NAME"] == {"Ref": "ImagesBucket"}, env
-    assert "AWS_REGION" not in env, "AWS_REGION is reserved: Lambda sets it"
-    assert env["S3_ENDPOINT_URL"] == {"Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}"}, env
-    assert sam["Resources"]["PresignerFunction"]["Metadata"]["BuildMethod"] == "rust-cargolambda"
+
+# ---- CloudFormation's evaluation, for one set of parameter values.
+
+def parameter_values(template, given):
+    values = {name: p.get("Default") for name, p in template["Parameters"].items()}
+    values.update({"FrontendOrigin": ORIGIN, "AWS::Region": "ap-northeast-1",
+                   "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
+                   "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "presigner"})
+    values.update(given)
+    missing = [n for n, v in values.items() if v is None]
+    check(not missing, f"parameters without a value: {missing}")
+    return {k: str(v) for k, v in values.items()}
+
+
+def evaluate(expr, values, conditions):
+    """Fn::Equals/Not/And/Or, Condition and Ref to a parameter, as Conditions and Rules use."""
+    if isinstance(expr, dict) and len(expr) == 1:
+        (fn, arg), = expr.items()
+        if fn == "Fn::Equals":
+            a, b = (evaluate(x, values, conditions) for x in arg)
+            return str(a) == str(b)
+        if fn == "Fn::Not":
+            return not evaluate(arg[0], values, conditions)
+        if fn == "Fn::And":
+            return all(evaluate(x, values, conditions) for x in arg)
+        if fn == "Fn::Or":
+            return any(evaluate(x, values, conditions) for x in arg)
+        if fn == "Condition":
+            return conditions[arg]
+        if fn == "Ref":
+            return values[arg]
+    if isinstance(expr, (str, int)):
+        return str(expr)
+    raise Broken(f"cannot evaluate {expr!r}")
+
+
+def decide_conditions(template, values):
+    decided = {}
+    pending = dict(template.get("Conditions", {}))
+    while pending:
+        progress = False
+        for name, expr in list(pending.items()):
+            try:
+                decided[name] = evaluate(expr, values, decided)
+            except KeyError:
+                continue
+            del pending[name]
+            progress = True
+        check(progress, f"conditions that never decide: {sorted(pending)}")
+    return decided
+
+
+NO_VALUE = object()
+
+
+def take_branches(node, conditions):
+    """Fn::If resolved and AWS::NoValue removed, everywhere."""
+    if isinstance(node, dict):
+        if list(node) == ["Fn::If"]:
+            cond, yes, no = node["Fn::If"]
+            return take_branches(yes if conditions[cond] else no, conditions)
+        if node == {"Ref": "AWS::NoValue"}:
+            return NO_VALUE
+        out = {}
+        for k, v in node.items():
+            v = take_branches(v, conditions)
+            if v is not NO_VALUE:
+                out[k] = v
+        return out
+    if isinstance(node, list):
+        return [x for x in (take_branches(v, conditions) for v in node) if x is not NO_VALUE]
+    return node
+
+
+def resolve(cfn, given):
+    """The expansion as CloudFormation deploys it for the parameter values `given`."""
+    values = parameter_values(cfn, given)
+    conditions = decide_conditions(cfn, values)
+    out = copy.deepcopy(cfn)
+    out.pop("Conditions", None)
+    out.pop("Rules", None)
+    out["Resources"] = {
+        name: take_branches({k: v for k, v in r.items() if k != "Condition"}, conditions)
+        for name, r in cfn["Resources"].items()
+        if conditions.get(r.get("Condition"), True)
+    }
+    out["Outputs"] = {
+        name: take_branches({k: v for k, v in o.items() if k != "Condition"}, conditions)
+        for name, o in cfn.get("Outputs", {}).items()
+        if conditions.get(o.get("Condition"), True)
+    }
+    # Parameters that only steered conditions play no part in this variant.
+    used = json.dumps([out["Resources"], out["Outputs"]])
+    out["Parameters"] = {
+        name: p for name, p in cfn["Parameters"].items()
+        if f'"Ref": "{name}"' in used or "${" + name + "}" in used
+    }
+    for group in out.get("Metadata", {}).get("AWS::CloudFormation::Interface", {}).get("ParameterGroups", []):
+        group["Parameters"] = [p for p in group["Parameters"] if p in out["Parameters"]]
+    return out, values
+
+
+def substitute(text, values):
+    """Fn::Sub with parameter values only (no resource attributes)."""
+    return re.sub(r"\$\{([A-Za-z0-9:]+)\}", lambda m: values[m.group(1)], text)
+
+
+def rules_refusal(template, given):
+    """None if the Rules accept these parameter values, else the refusals."""
+    values = parameter_values(template, given)
+    refusals = []
+    for name, rule in template.get("Rules", {}).items():
+        if "RuleCondition" in rule and not evaluate(rule["RuleCondition"], values, {}):
+            continue
+        for a in rule["Assertions"]:
+            if not evaluate(a["Assert"], values, {}):
+                refusals.append(f"{name}: {a['AssertDescription']}")
+    return refusals or None
+
+
+# ---- What each deployed variant must hold.
+
+def of_type(res, kind):
+    return {n: r for n, r in res.items() if r["Type"] == kind}
+
+
+def assert_variant(name, given, cfn, sam):
+    res, values = resolve(cfn, given)
+    res_all = res
+    res = res["Resources"]
+    door = given["FrontDoor"]
+    auth = "CognitoUserPoolArn" in given or "JwtIssuer" in given
+    expires = int(values["UrlExpiresSeconds"])
+
+    fn = res["PresignerFunction"]["Properties"]
+    check(fn["Runtime"] == "provided.al2023" and fn["Handler"] == "bootstrap", "runtime")
+    check(fn["Architectures"] == [{"Ref": "Architecture"}], "architecture from the parameter")
+    check(fn["MemorySize"] == 128 and fn["Timeout"] <= 10, "memory and timeout")
+    check(fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "the function's own role")
+    env = fn["Environment"]["Variables"]
+    check(env["S3_BUCKET_NAME"] == {"Ref": "ImagesBucket"}, "bucket name")
+    check("AWS_REGION" not in env, "AWS_REGION is reserved: Lambda sets it")
+    check(env["S3_ENDPOINT_URL"] == {"Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}"}, "endpoint")
+    check(env["CORS_ALLOW_ORIGIN"] == {"Ref": "FrontendOrigin"}, "the function's CORS origin")
+    check(env["REQUIRE_UPLOAD_CONSTRAINTS"] == {"Ref": "RequireUploadConstraints"}, "upload constraints")
+    check(sam["Parameters"]["RequireUploadConstraints"]["Default"] == "true", "constrained uploads by default")
+    check(env["TRUST_BODY_USER_ID"] == ("false" if auth else {"Ref": "TrustBodyUserId"}),
+          f"{name}: the body is never trusted behind an authenticator")
+    check(sam["Parameters"]["TrustBodyUserId"]["Default"] == "false", "the body is not trusted by default")
+    check("Default" not in sam["Parameters"]["FrontendOrigin"], "FrontendOrigin has no (localhost) default")
+    check(sam["Resources"]["PresignerFunction"]["Metadata"]["BuildMethod"] == "rust-cargolambda", "built by cargo-lambda")
 
     role = res["FunctionRole"]["Properties"]
     statements = [s for pol in role["Policies"] for s in pol["PolicyDocument"]["Statement"]]
     actions = sorted(a for s in statements for a in s["Action"])
-    assert actions == ["logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:PutObject"], actions
-    assert "ManagedPolicyArns" not in role, "no managed policies: they grant more than needed"
+    check(actions == ["logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:PutObject"], f"role actions {actions}")
+    check("ManagedPolicyArns" not in role, "no managed policies: they grant more than needed")
     for s in statements:
-        assert s["Effect"] == "Allow" and "*" != s["Resource"], s
+        check(s["Effect"] == "Allow" and s["Resource"] != "*", f"statement {s}")
         if any(a.startswith("s3:") for a in s["Action"]):
-            assert s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, s["Resource"]
+            check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, "s3 on images/* only")
 
     bucket = res["ImagesBucket"]["Properties"]
-    assert "BucketName" not in bucket, "a fixed bucket name can collide globally"
-    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
-    assert all(bucket["PublicAccessBlockConfiguration"].values())
-    assert bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
+    check("BucketName" not in bucket, "a fixed bucket name can collide globally")
+    check(bucket["VersioningConfiguration"]["Status"] == "Enabled", "versioning")
+    check(all(bucket["PublicAccessBlockConfiguration"].values()), "public access blocked")
+    check(bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced", "ownership")
     cors = bucket["CorsConfiguration"]["CorsRules"][0]
-    assert sorted(cors["AllowedMethods"]) == ["GET", "PUT"]
-    assert cors["AllowedOrigins"] == [{"Ref": "FrontendOrigin"}]
+    check(sorted(cors["AllowedMethods"]) == ["GET", "PUT"], "bucket CORS methods")
+    check(cors["AllowedOrigins"] == [{"Ref": "FrontendOrigin"}], "bucket CORS origin")
+    check({"Content-Type", "Content-Length"} <= set(cors["AllowedHeaders"]), "bucket CORS headers")
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    check(rules.get("expire-overwritten-versions", {}).get("Status") == "Enabled"
+          and rules["expire-overwritten-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"]
+          == {"Ref": "NoncurrentVersionExpirationDays"}, "noncurrent versions expire")
+    check(rules.get("abort-incomplete-multipart-uploads", {}).get("AbortIncompleteMultipartUpload", {})
+          .get("DaysAfterInitiation") == 1, "incomplete multipart uploads are aborted")
 
-    events = sam["Resources"]["PresignerFunction"]["Properties"]["Events"].values()
-    methods = sorted((e["Properties"]["Path"], e["Properties"]["Method"]) for e in events)
-    assert methods == [("/api/download_url", "post"), ("/api/upload_url", "post")], methods
-    stage = [r for r in res.values() if r["Type"] == "AWS::ApiGateway::Stage"]
-    assert len(stage) == 1 and stage[0]["Properties"]["StageName"] == {"Ref": "StageName"}
-    assert sam["Parameters"]["StageName"]["Default"] == "v1"
-    logs = res["FunctionLogGroup"]["Properties"]
-    assert logs["RetentionInDays"] == {"Ref": "LogRetentionInDays"}
-    outputs = set(cfn["Outputs"])
-    assert {"UploadUrlEndpoint", "DownloadUrlEndpoint", "FunctionArn", "FunctionRoleArn"} <= outputs, outputs
-    print("template: expansion holds the function, role, bucket, API and outputs expected")
+    policy = res["ImagesBucketPolicy"]["Properties"]
+    check(policy["Bucket"] == {"Ref": "ImagesBucket"}, "the policy is on the images bucket")
+    sids = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime"},
+          f"bucket policy statements {sorted(sids)}")
+    for s in sids.values():
+        check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{s['Sid']} denies for everyone")
+    check(sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, "TLS only")
+    check(sids["DenySignatureVersion2"]["Condition"] == {"StringEquals": {"s3:signatureversion": "AWS"}}, "SigV4 only")
+    age = sids["DenyFunctionUrlsPastTheirLifetime"]["Condition"]
+    age_ms = substitute(age["NumericGreaterThan"]["s3:signatureAge"]["Fn::Sub"], values)
+    check(age_ms == str(expires * 1000), f"signatureAge {age_ms} ms is the URL lifetime {expires} s")
+    check(age["StringEquals"] == {"s3:authType": "REST-QUERY-STRING"}, "only presigned requests")
+    check(age["ArnEquals"] == {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
+          "only the function's URLs: administrators and the role keep normal (header-signed) use")
+    for s in sids.values():
+        check(s["Action"] == "s3:*" and "Allow" not in json.dumps(s), f"{s['Sid']}")
+
+    doors = {
+        "RestApi": of_type(res, "AWS::ApiGateway::RestApi"),
+        "HttpApi": of_type(res, "AWS::ApiGatewayV2::Api"),
+        "FunctionUrl": of_type(res, "AWS::Lambda::Url"),
+    }
+    check(all((len(d) == 1) == (k == door) for k, d in doors.items()), f"{name}: exactly one front door, {door}")
+
+    cors_headers = "'Content-Type,Authorization'"
+    origin = {"Fn::Sub": "'${FrontendOrigin}'"}
+    if door == "RestApi":
+        methods = of_type(res, "AWS::ApiGateway::Method")
+        posts = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "POST"}
+        options = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "OPTIONS"}
+        paths = {r["Properties"]["PathPart"] for r in of_type(res, "AWS::ApiGateway::Resource").values()}
+        check(paths == {"api", "upload_url", "download_url"}, f"REST paths {paths}")
+        check(len(posts) == 2 and len(options) == 2, "POST and OPTIONS on both routes")
+        authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
+        for n, p in posts.items():
+            check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
+            if auth:
+                check(p["AuthorizationType"] == "COGNITO_USER_POOLS", f"{name}: {n} needs a signed-in user")
+                check(p.get("AuthorizerId") == {"Ref": "RestCognitoAuthorizer"}, f"{name}: {n} uses the authorizer")
+            else:
+                check(p["AuthorizationType"] == "NONE" and "AuthorizerId" not in p, f"{n} open")
+        if auth:
+            (a,) = authorizers.values()
+            check(a["Properties"]["ProviderARNs"] == [{"Ref": "CognitoUserPoolArn"}], "the user pool")
+            check(a["Properties"]["IdentitySource"] == "method.request.header.Authorization", "token header")
+        else:
+            check(not authorizers, "no authorizer when off")
+        for n, p in options.items():
+            check(p["AuthorizationType"] == "NONE", f"{n}: preflights are never authorized")
+            headers = p["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+            check(headers["method.response.header.Access-Control-Allow-Origin"] == origin, f"{n} CORS origin")
+            check(headers["method.response.header.Access-Control-Allow-Headers"] == cors_headers, f"{n} CORS headers")
+        for n, g in of_type(res, "AWS::ApiGateway::GatewayResponse").items():
+            h = g["Properties"]["ResponseParameters"]
+            check(h["gatewayresponse.header.Access-Control-Allow-Origin"] == origin, f"{n} CORS origin")
+            check(h["gatewayresponse.header.Access-Control-Allow-Headers"] == cors_headers, f"{n} CORS headers")
+        check({g["Properties"]["ResponseType"] for g in of_type(res, "AWS::ApiGateway::GatewayResponse").values()}
+              == {"DEFAULT_4XX", "DEFAULT_5XX"}, "API Gateway's own errors carry CORS")
+        (stage,) = of_type(res, "AWS::ApiGateway::Stage").values()
+        (deployment_name, deployment), = of_type(res, "AWS::ApiGateway::Deployment").items()
+        check(stage["Properties"]["DeploymentId"] == {"Ref": deployment_name}, "the stage serves the deployment")
+        check(set(deployment["DependsOn"]) >= set(methods), "the deployment holds every method")
+        if auth:
+            check("RestCognitoAuthorizer" in deployment["DependsOn"], "the deployment holds the authorizer")
+        check(stage["Properties"]["StageName"] == {"Ref": "StageName"}, "stage name")
+        (setting,) = stage["Properties"]["MethodSettings"]
+        check(setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*", "throttling on every method")
+        check(setting["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+              and setting["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}, "stage throttling")
+        api_ref = "RestApi"
+    elif door == "HttpApi":
+        (api,) = doors["HttpApi"].values()
+        c = api["Properties"]["CorsConfiguration"]
+        check(c["AllowOrigins"] == [{"Ref": "FrontendOrigin"}], "HTTP API CORS origin")
+        check(sorted(h.lower() for h in c["AllowHeaders"]) == ["authorization", "content-type"], "HTTP API CORS headers")
+        check(sorted(c["AllowMethods"]) == ["OPTIONS", "POST"], "HTTP API CORS methods")
+        routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(res, "AWS::ApiGatewayV2::Route").values()}
+        check(set(routes) == {"POST /api/upload_url", "POST /api/download_url"}, f"routes {sorted(routes)}")
+        authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
+        for key, r in routes.items():
+            if auth:
+                check(r["AuthorizationType"] == "JWT", f"{name}: {key} needs a JWT")
+                check(r.get("AuthorizerId") == {"Ref": "HttpJwtAuthorizer"}, f"{name}: {key} uses the authorizer")
+            else:
+                check(r["AuthorizationType"] == "NONE" and "AuthorizerId" not in r, f"{key} open")
+        if auth:
+            (a,) = authorizers.values()
+            jwt = a["Properties"]["JwtConfiguration"]
+            check(jwt == {"Issuer": {"Ref": "JwtIssuer"}, "Audience": [{"Ref": "JwtAudience"}]}, "JWT issuer and audience")
+            check(a["Properties"]["IdentitySource"] == ["$request.header.Authorization"], "token header")
+        else:
+            check(not authorizers, "no authorizer when off")
+        (integration,) = of_type(res, "AWS::ApiGatewayV2::Integration").values()
+        check(integration["Properties"]["PayloadFormatVersion"] == "2.0", "payload 2.0")
+        (stage,) = of_type(res, "AWS::ApiGatewayV2::Stage").values()
+        s = stage["Properties"]
+        check(s["AutoDeploy"] is True and s["StageName"] == {"Ref": "StageName"}, "auto-deployed stage")
+        check(s["DefaultRouteSettings"] == {"ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
+                                            "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"}}, "stage throttling")
+        api_ref = "HttpApi"
+    else:
+        (url,) = doors["FunctionUrl"].values()
+        u = url["Properties"]
+        check(u["AuthType"] == "NONE", "function URL auth type")
+        check(u["Cors"]["AllowOrigins"] == [{"Ref": "FrontendOrigin"}], "function URL CORS origin")
+        check(sorted(h.lower() for h in u["Cors"]["AllowHeaders"]) == ["authorization", "content-type"], "function URL CORS headers")
+        perms = {p["Properties"]["Action"]: p["Properties"] for p in of_type(res, "AWS::Lambda::Permission").values()}
+        check(perms.get("lambda:InvokeFunctionUrl", {}).get("FunctionUrlAuthType") == "NONE", "InvokeFunctionUrl")
+        check(perms.get("lambda:InvokeFunction", {}).get("InvokedViaFunctionUrl") is True,
+              "InvokeFunction only via the URL (needed by new function URLs since October 2025)")
+        api_ref = None
+
+    if api_ref:
+        (perm,) = of_type(res, "AWS::Lambda::Permission").values()
+        p = perm["Properties"]
+        check(p["Principal"] == "apigateway.amazonaws.com", "API Gateway invokes")
+        check(p["SourceArn"] == {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
+                                 + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
+
+    outputs = res_all["Outputs"]
+    check({"UploadUrlEndpoint", "DownloadUrlEndpoint", "Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
+          <= set(outputs), f"outputs {sorted(outputs)}")
+    for route in ("upload_url", "download_url"):
+        key = "UploadUrlEndpoint" if route == "upload_url" else "DownloadUrlEndpoint"
+        value = outputs[key]["Value"]["Fn::Sub"]
+        expected = {
+            "RestApi": "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/api/" + route,
+            "HttpApi": "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/api/" + route,
+            "FunctionUrl": "${PresignerFunctionUrl.FunctionUrl}api/" + route,
+        }[door]
+        check(value == expected, f"{name}: {key} is {value}")
+    auth_text = json.dumps(outputs["Authentication"]["Value"])
+    check(("sub" in auth_text) == auth and ("anyone" in auth_text) == (not auth), f"{name}: Authentication output")
+    return res_all
+
+
+def run_checks(sam_text, with_lint=True):
+    sam = yaml_parse(sam_text)
+    if with_lint:
+        lint(sam, "SAM template")
+    cfn = expand(sam)
+    if with_lint:
+        lint(cfn, "expanded by samtranslator")
+    for name, given in VARIANTS.items():
+        refusal = rules_refusal(sam, given)
+        check(refusal is None, f"{name}: the Rules refuse a deployable variant: {refusal}")
+        resolved = assert_variant(name, given, cfn, sam)
+        if with_lint:
+            lint(resolved, f"variant {name}")
+    for what, (given, says) in REFUSED.items():
+        refusal = rules_refusal(sam, given)
+        check(refusal is not None, f"the Rules accept {what}")
+        check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
+    return sam
+
+
+# Each break of the template that the checks above must catch.
+def mutations(sam_text):
+    def edit(fn):
+        def apply():
+            t = yaml_parse(sam_text)
+            fn(t["Resources"], t)
+            return t
+        return apply
+
+    def policy(r):
+        return r["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+
+    return {
+        "the authorizer dropped from the REST upload route": edit(
+            lambda r, t: r["RestUploadPost"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
+        "the JWT authorizer dropped from the HTTP download route": edit(
+            lambda r, t: r["HttpDownloadRoute"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
+        "REST throttling removed": edit(lambda r, t: r["RestStage"]["Properties"].pop("MethodSettings")),
+        "HTTP API throttling removed": edit(lambda r, t: r["HttpStage"]["Properties"].pop("DefaultRouteSettings")),
+        "the TLS statement missing": edit(lambda r, t: policy(r).pop(0)),
+        "signatureAge in seconds, not milliseconds": edit(
+            lambda r, t: policy(r)[2]["Condition"]["NumericGreaterThan"].update({"s3:signatureAge": {"Ref": "UrlExpiresSeconds"}})),
+        "signatureAge for every principal's URLs": edit(lambda r, t: policy(r)[2]["Condition"].pop("ArnEquals")),
+        "no noncurrent version expiry": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"].pop(0)),
+        "CORS without Authorization on the HTTP API": edit(
+            lambda r, t: r["HttpApi"]["Properties"]["CorsConfiguration"].update({"AllowHeaders": ["content-type"]})),
+        "a localhost default origin": edit(lambda r, t: t["Parameters"]["FrontendOrigin"].update({"Default": "http://localhost:3000"})),
+        "the body trusted behind an authenticator": edit(
+            lambda r, t: r["PresignerFunction"]["Properties"]["Environment"]["Variables"].update({"TRUST_BODY_USER_ID": {"Ref": "TrustBodyUserId"}})),
+        "the open contract without asking": edit(lambda r, t: t["Rules"].pop("AnAuthenticatorOrTheOpenContractOnPurpose")),
+        "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
+        "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
+    }
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = args[0] if args else "template.yaml"
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)
+    with open(path) as f:
+        sam_text = f.read()
+    try:
+        run_checks(sam_text)
+    except Broken as e:
+        print(f"template check failed: {e}")
+        sys.exit(1)
+    print(f"cfn-lint clean: the SAM template, its expansion and {len(VARIANTS)} variants ({', '.join(VARIANTS)})")
+    print(f"wiring holds in every variant; the Rules refuse {len(REFUSED)} inconsistent parameter sets")
+
+    if "--self-test" in sys.argv:
+        import yaml
+        missed = []
+        for what, make in mutations(sam_text).items():
+            broken_text = yaml.safe_dump(make(), sort_keys=False)
+            try:
+                run_checks(broken_text, with_lint=False)
+                missed.append(what)
+            except (Broken, KeyError, ValueError, TypeError):
+                pass  # caught: an assertion, or the wiring it looks for is gone
+        if missed:
+            print("the checks miss: " + "; ".join(missed))
+            sys.exit(1)
+        print(f"self-test: each of {len(mutations(sam_text))} breaks of the template is caught")
 
 
 if __name__ == "__main__":

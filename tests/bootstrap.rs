@@ -3,8 +3,8 @@
 //! By default the binary is the one `cargo test` builds (debug profile, where a panic
 //! unwinds). `PRESIGNER_BOOTSTRAP=path` runs another one instead, such as the release build,
 //! whose `panic = "abort"` turns any panic into the death of the process, or the arm64
-//! artifact under `PRESIGNER_BOOTSTRAP_RUNNER=qemu-aarch64`. `scripts/test` runs these tests
-//! against the release binary too.
+//! artifact under an emulator, `PRESIGNER_BOOTSTRAP_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"`
+//! (words split on spaces). `scripts/test` runs these tests against the release binary too.
 
 mod support;
 
@@ -21,13 +21,15 @@ const SECRET: &str = "bootstrap-test-secret";
 fn bootstrap() -> Command {
     let binary = std::env::var("PRESIGNER_BOOTSTRAP")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_presigner").to_owned());
-    match std::env::var("PRESIGNER_BOOTSTRAP_RUNNER") {
-        Ok(runner) if !runner.is_empty() => {
-            let mut cmd = Command::new(runner);
-            cmd.arg(binary);
+    let runner = std::env::var("PRESIGNER_BOOTSTRAP_RUNNER").unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut cmd = Command::new(program);
+            cmd.args(words).arg(binary);
             cmd
         }
-        _ => Command::new(binary),
+        None => Command::new(binary),
     }
 }
 
