@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Generate vectors/botocore-s3.json: S3 presigned URLs made by botocore, an independent
-implementation, with its clock frozen, in this project's vector format (vectors/README.md).
+"""Generate vectors/botocore-s3.json and vectors/botocore-post.json: S3 presigned URLs and
+browser-form (POST) policies made by botocore, an independent implementation, with its clock
+frozen, in this project's vector format (vectors/README.md).
 
-Each case records the inputs as plain values and botocore's canonical request, string to sign,
-signature and URL (captured from its S3SigV4QueryAuth as it signs).
+Each URL case records the inputs as plain values and botocore's canonical request, string to
+sign, signature and URL (captured from its S3SigV4QueryAuth as it signs). Each POST case
+records the inputs of our form (bucket, key, Content-Type, size range, lifetime) and what
+botocore's generate_presigned_post makes of the same policy: its policy text, fields and URL.
 
     python3 -m venv /tmp/venv-vectors
     /tmp/venv-vectors/bin/pip install -r scripts/requirements-vectors.txt
@@ -12,6 +15,7 @@ signature and URL (captured from its S3SigV4QueryAuth as it signs).
 The output is deterministic: same botocore, same file.
 """
 
+import base64
 import datetime
 import json
 import os
@@ -20,6 +24,7 @@ import random
 import botocore
 import botocore.auth
 import botocore.session
+import botocore.signers
 from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,6 +104,7 @@ class Capture:
 
 def freeze(at):
     botocore.auth.get_current_datetime = lambda remove_tzinfo=True: at
+    botocore.signers.get_current_datetime = lambda remove_tzinfo=True: at
 
 
 def addressing_for(bucket, endpoint, force_path):
@@ -109,6 +115,99 @@ def addressing_for(bucket, endpoint, force_path):
     if force_path or ("." in bucket and scheme == "https") or ip:
         return "path"
     return "virtual"
+
+
+POST_KEYS = [
+    "images/test@mail.com/test_id.png",
+    "images/user 1/tweet 2.png",
+    "images/caf\u00e9/\u65e5\u672c\u8a9e\U0001f600.png",
+    "images/7d8ca528-4931-4254-9273-ea5ee853f271/t1.png",
+    "images/quote\"s<and>{braces}|^`/a+b=c&d.png",
+    "images/DEL\x7f and ~tilde/x.png",
+    "images/" + "k" * 1000 + ".png",
+]
+POST_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+POST_MAX = [10485760, 1, 5368709120]
+
+
+def post_cases(session):
+    """Forms as our presigner makes them, made by botocore: Fields {Content-Type}, Conditions
+    [{Content-Type}, content-length-range], then botocore adds bucket, key and the x-amz-* ones."""
+    cases = []
+    for i, key in enumerate(POST_KEYS):
+        for j in range(6):
+            bucket = BUCKETS[(i + j) % len(BUCKETS)]
+            endpoint = ENDPOINTS[(i + j) % len(ENDPOINTS)]
+            region = REGIONS[(i + 2 * j) % len(REGIONS)]
+            force_path = j % 3 == 2
+            token = TOKEN if j % 2 == 0 else None
+            content_type = POST_TYPES[(i + j) % len(POST_TYPES)]
+            max_bytes = POST_MAX[(i + j) % len(POST_MAX)]
+            expires = EXPIRIES[(i * 2 + j) % len(EXPIRIES)]
+            at = TIMES[(i + j) % len(TIMES)]
+            style = addressing_for(bucket, endpoint, force_path)
+            client = session.create_client(
+                "s3",
+                region_name=region,
+                endpoint_url=endpoint or f"https://s3.{region}.amazonaws.com",
+                aws_access_key_id=ACCESS_KEY,
+                aws_secret_access_key=SECRET_KEY,
+                aws_session_token=token,
+                config=Config(signature_version="s3v4", s3={"addressing_style": style}),
+            )
+            freeze(at)
+            post = client.generate_presigned_post(
+                bucket,
+                key,
+                Fields={"Content-Type": content_type},
+                Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+                ExpiresIn=expires,
+            )
+            policy = base64.b64decode(post["fields"]["policy"]).decode("utf-8")
+            cases.append(
+                {
+                    "name": f"botocore-post-{len(cases):03d}",
+                    "credentials": {
+                        "access_key_id": ACCESS_KEY,
+                        "secret_access_key": SECRET_KEY,
+                        "session_token": token,
+                    },
+                    "region": region,
+                    "time": at.strftime("%Y%m%dT%H%M%SZ"),
+                    "post": {
+                        "endpoint": endpoint or f"https://s3.{region}.amazonaws.com",
+                        "addressing": "path" if force_path else "virtual",
+                        "bucket": bucket,
+                        "key": key,
+                        "content_type": content_type,
+                        "content_length_range": [1, max_bytes],
+                        "expires_in": expires,
+                    },
+                    "policy": policy,
+                    "expected": {
+                        "policy_base64": post["fields"]["policy"],
+                        "signature": post["fields"]["x-amz-signature"],
+                        "fields": [[k, v] for k, v in post["fields"].items()],
+                        "url": post["url"],
+                    },
+                }
+            )
+    return {
+        "format": "presigner-vectors/1",
+        "layer": "post",
+        "source": f"botocore {botocore.__version__} generate_presigned_post, clock frozen "
+        "(scripts/gen_botocore_vectors.py)",
+        "derived": [],
+        "count": len(cases),
+        "cases": cases,
+    }
+
+
+def write(name, data):
+    with open(os.path.join(ROOT, "vectors", name), "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote vectors/{name}: {data['count']} cases (botocore {botocore.__version__})")
 
 
 def main():
@@ -182,10 +281,8 @@ def main():
         "count": len(cases),
         "cases": cases,
     }
-    with open(os.path.join(ROOT, "vectors", "botocore-s3.json"), "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    print(f"wrote vectors/botocore-s3.json: {len(cases)} cases (botocore {botocore.__version__})")
+    write("botocore-s3.json", data)
+    write("botocore-post.json", post_cases(session))
 
 
 if __name__ == "__main__":

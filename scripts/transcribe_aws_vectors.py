@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Transcribe AWS's published SigV4 vectors into this project's own format (vectors/README.md).
 
-Reads ../shared/aws-sigv4-vectors (the aws-c-auth v4 suite and the S3 documentation's presign
-example) and writes vectors/aws-sigv4-suite.json and vectors/s3-docs.json. Only the facts carry
+Reads ../shared/aws-sigv4-vectors (the aws-c-auth v4 suite, the S3 documentation's presign
+example and its browser-form POST example) and writes vectors/aws-sigv4-suite.json,
+vectors/s3-docs.json and vectors/s3-post-docs.json. Only the facts carry
 over: each case's inputs as plain values, and its published canonical request, string to sign,
 signature and signed query parameters. Two fields are derived here and marked so: the signing
 key (the HMAC chain, which the sources give only as a formula) and, for the generic suite, the
@@ -194,12 +195,49 @@ def transcribe_s3_docs(src):
     }
 
 
+def transcribe_s3_post(src):
+    doc = json.loads(read(os.path.join(src, "s3-post-policy-examples.json")))
+    credentials = {
+        "access_key_id": doc["credentials"]["access_key_id"],
+        "secret_access_key": doc["credentials"]["secret_access_key"],
+        "session_token": None,
+    }
+    cases = []
+    for c in doc["cases"]:
+        text = c.get("policy_text_crlf", c.get("policy_text"))
+        cases.append({
+            "name": c["name"],
+            "credentials": credentials,
+            "region": doc["region"],
+            "time": doc["date"] + "T000000Z",
+            "policy": text,
+            "expected": {
+                "policy_base64": c["policy_base64"],
+                "signing_key": signing_key(
+                    credentials["secret_access_key"], doc["date"], doc["region"], doc["service"]
+                ),
+                "signature": c["signature"],
+            },
+        })
+    return {
+        "format": "presigner-vectors/1",
+        "layer": "post",
+        "source": "Amazon S3 API Reference, 'Example: Browser-Based Upload using HTTP POST (Using AWS "
+        "Signature Version 4)' (policy text with CRLF line ends, signature 8afdbf40...); and one "
+        "policy from botocore's generate_presigned_post with its clock frozen at 2015-12-29T00:00:00Z",
+        "derived": ["expected.signing_key"],
+        "count": len(cases),
+        "cases": cases,
+    }
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "aws-sigv4-vectors")
     out = os.path.join(ROOT, "vectors")
     for name, data in [
         ("aws-sigv4-suite.json", transcribe_suite(src)),
         ("s3-docs.json", transcribe_s3_docs(src)),
+        ("s3-post-docs.json", transcribe_s3_post(src)),
     ]:
         with open(os.path.join(out, name), "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1, ensure_ascii=False)

@@ -17,6 +17,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod post;
+
 use std::fmt;
 
 use crate::sigv4::{self, uri_encode, Credentials, QueryRequest, Settings, Signer, SigningTime};
@@ -37,6 +39,8 @@ pub enum Error {
     ExpiryOutOfRange(u64),
     /// The endpoint URL cannot be used; the text says why.
     InvalidEndpoint(&'static str),
+    /// A POST policy's `content-length-range` has its minimum above its maximum.
+    InvalidLengthRange(u64, u64),
     /// A signing input was refused.
     Signing(sigv4::Error),
 }
@@ -57,6 +61,10 @@ impl fmt::Display for Error {
                 "expiry {n} s is out of range: give 1 to {MAX_EXPIRY_SECS} seconds (7 days)"
             ),
             Error::InvalidEndpoint(why) => write!(f, "invalid endpoint URL: {why}"),
+            Error::InvalidLengthRange(min, max) => write!(
+                f,
+                "the content length range {min}..={max} is empty: give the smallest size first"
+            ),
             Error::Signing(e) => e.fmt(f),
         }
     }

@@ -287,6 +287,12 @@ impl fmt::Debug for Presigned {
     }
 }
 
+/// Checks that `value` can be sent as the value of header `name` and signed: visible ASCII,
+/// spaces and tabs.
+pub fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
+    canonical::check_header_value(name, value)
+}
+
 /// Checks that `region` can stand in a credential scope: letters, digits, `-` and `_`.
 pub fn check_region(region: &str) -> Result<(), Error> {
     if region.is_empty() {
@@ -379,6 +385,37 @@ impl Signer {
     /// `YYYYMMDD/region/service/aws4_request`.
     pub fn credential_scope(&self, time: SigningTime) -> String {
         format!("{}{}", time.date(), self.encoded.scope_suffix)
+    }
+
+    /// `{access key id}/YYYYMMDD/region/service/aws4_request`, the credential as a POST form
+    /// carries it (`x-amz-credential`), not encoded.
+    pub fn credential(&self, time: SigningTime) -> String {
+        format!(
+            "{}/{}",
+            self.credentials.access_key_id,
+            self.credential_scope(time)
+        )
+    }
+
+    /// The signature of a browser-form (POST) upload: for SigV4 the string to sign is the
+    /// base64-encoded policy document itself, signed with the signing key of the day in the
+    /// policy's `x-amz-date`. Returns the `x-amz-signature` field, hex.
+    ///
+    /// ```
+    /// use presigner::sigv4::{Credentials, Settings, Signer, SigningTime};
+    /// // AWS's "Browser-Based Upload using HTTP POST" example signs a policy whose base64
+    /// // starts "eyAiZXhwaXJhdGlvbiI6"; any base64 text signs the same way.
+    /// let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None).unwrap();
+    /// let signer = Signer::new(credentials, "us-east-1", "s3", Settings::S3).unwrap();
+    /// let time = SigningTime::parse_amz_date("20151229T000000Z").unwrap();
+    /// let signature = signer.sign_post_policy("eyJ9", &signer.signing_key(time));
+    /// assert_eq!(signature.len(), 64);
+    /// assert_eq!(signer.credential(time), "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request");
+    /// ```
+    pub fn sign_post_policy(&self, policy_base64: &str, key: &SigningKey) -> String {
+        let mut mac = key.keyed_mac();
+        mac.update(policy_base64.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The signing key for `time`'s day, from the cache when it holds that day's key.

@@ -1,0 +1,245 @@
+//! Browser-form uploads: a `POST` of `multipart/form-data` to the bucket, allowed by a signed
+//! policy document (S3's "Browser-Based Uploads Using POST", SigV4).
+//!
+//! The policy pins what the form may store: this bucket, this exact key, one `Content-Type`,
+//! a size range, until an expiration, with these credentials. S3 checks every condition
+//! against the form's fields and the file, and the signature against the policy.
+//!
+//! The policy text is written exactly as botocore's `generate_presigned_post` writes it (the
+//! same condition order, `json.dumps`' separators and ASCII escaping, the same expiration
+//! format), so the vectors compare the policy, the fields and the signature byte for byte.
+//!
+//! ```
+//! use presigner::s3::{Bucket, Endpoint, Expiry, ObjectKey, Presigner};
+//! use presigner::s3::post::PostRequest;
+//! use presigner::sigv4::{Credentials, SigningTime};
+//!
+//! let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+//! let presigner = Presigner::new(credentials, "us-east-1", Endpoint::regional("us-east-1")?, false)?;
+//! let (bucket, key) = (Bucket::new("examplebucket")?, ObjectKey::new("images/u/t.png")?);
+//! let request = PostRequest {
+//!     bucket: &bucket,
+//!     key: &key,
+//!     content_type: "image/png",
+//!     content_length_range: (1, 10_485_760),
+//!     expiry: Expiry::from_secs(1800)?,
+//! };
+//! let form = presigner.presign_post(&request, SigningTime::parse_amz_date("20151229T000000Z")?)?;
+//! assert_eq!(form.url, "https://examplebucket.s3.us-east-1.amazonaws.com/");
+//! assert!(form.policy.starts_with(r#"{"expiration": "2015-12-29T00:30:00Z", "conditions": [{"Content-Type": "image/png"}, ["content-length-range", 1, 10485760]"#));
+//! assert_eq!(form.fields[1], ("key", "images/u/t.png".to_owned()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use base64::Engine;
+
+use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner};
+use crate::sigv4::{self, SigningTime, ALGORITHM};
+
+/// What a form may upload: one object, of one type, within a size range, until `expiry`
+/// after the signing time.
+#[derive(Debug, Clone, Copy)]
+pub struct PostRequest<'a> {
+    /// The bucket the form posts to.
+    pub bucket: &'a Bucket,
+    /// The exact key the object is stored under.
+    pub key: &'a ObjectKey,
+    /// The `Content-Type` the form must send (and S3 stores).
+    pub content_type: &'a str,
+    /// The smallest and largest file, in bytes, inclusive (`content-length-range`).
+    pub content_length_range: (u64, u64),
+    /// How long the policy stays valid.
+    pub expiry: Expiry,
+}
+
+/// A signed form: where to post it and the fields to send before the file (the `file` field
+/// comes last).
+///
+/// `Debug` hides the fields and the policy: they hold the signature and the session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PresignedPost {
+    /// The bucket's URL, the form's `action`.
+    pub url: String,
+    /// The form fields, in the order botocore gives them: `Content-Type`, `key`,
+    /// `x-amz-algorithm`, `x-amz-credential`, `x-amz-date`, `x-amz-security-token` (with
+    /// temporary credentials), `policy`, `x-amz-signature`.
+    pub fields: Vec<(&'static str, String)>,
+    /// The policy document, as signed (its base64 is the `policy` field).
+    pub policy: String,
+}
+
+impl fmt::Debug for PresignedPost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PresignedPost")
+            .field(
+                "fields",
+                &self.fields.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Presigner {
+    /// The signed form for `request` at `time`, with the day's cached signing key.
+    pub fn presign_post(
+        &self,
+        request: &PostRequest,
+        time: SigningTime,
+    ) -> Result<PresignedPost, Error> {
+        let (min, max) = request.content_length_range;
+        if min > max {
+            return Err(Error::InvalidLengthRange(min, max));
+        }
+        sigv4::check_header_value("Content-Type", request.content_type)?;
+        let expiration =
+            SigningTime::from_unix_seconds(time.unix_seconds() + i64::from(request.expiry.secs()))?;
+        let signer = self.signer();
+        let credential = signer.credential(time);
+        let token = signer.credentials().session_token();
+
+        let mut policy = String::with_capacity(512);
+        policy.push_str("{\"expiration\": ");
+        push_json_string(&mut policy, &expiration.rfc3339());
+        policy.push_str(", \"conditions\": [");
+        push_eq(&mut policy, "Content-Type", request.content_type);
+        policy.push_str(&format!(", [\"content-length-range\", {min}, {max}], "));
+        push_eq(&mut policy, "bucket", request.bucket.as_str());
+        policy.push_str(", ");
+        push_eq(&mut policy, "key", request.key.as_str());
+        policy.push_str(", ");
+        push_eq(&mut policy, "x-amz-algorithm", ALGORITHM);
+        policy.push_str(", ");
+        push_eq(&mut policy, "x-amz-credential", &credential);
+        policy.push_str(", ");
+        push_eq(&mut policy, "x-amz-date", time.amz_date());
+        if let Some(token) = token {
+            policy.push_str(", ");
+            push_eq(&mut policy, "x-amz-security-token", token);
+        }
+        policy.push_str("]}");
+
+        let policy_base64 = base64::engine::general_purpose::STANDARD.encode(&policy);
+        let signature = signer.sign_post_policy(&policy_base64, &signer.signing_key(time));
+        let mut fields = vec![
+            ("Content-Type", request.content_type.to_owned()),
+            ("key", request.key.as_str().to_owned()),
+            ("x-amz-algorithm", ALGORITHM.to_owned()),
+            ("x-amz-credential", credential),
+            ("x-amz-date", time.amz_date().to_owned()),
+        ];
+        if let Some(token) = token {
+            fields.push(("x-amz-security-token", token.to_owned()));
+        }
+        fields.push(("policy", policy_base64));
+        fields.push(("x-amz-signature", signature));
+        Ok(PresignedPost {
+            url: self.bucket_url(request.bucket),
+            fields,
+            policy,
+        })
+    }
+
+    /// Where a form posts: `scheme://bucket.host[:port]/`, or `scheme://host[:port]/bucket`
+    /// in path style.
+    fn bucket_url(&self, bucket: &Bucket) -> String {
+        let endpoint = self.endpoint();
+        let (scheme, rest) = endpoint.to_string().split_once("://").map_or_else(
+            || (String::new(), String::new()),
+            |(s, r)| (s.to_owned(), r.to_owned()),
+        );
+        match self.addressing(bucket) {
+            Addressing::VirtualHosted => format!("{scheme}://{}.{rest}/", bucket.as_str()),
+            Addressing::Path => format!("{scheme}://{rest}/{}", bucket.as_str()),
+        }
+    }
+}
+
+/// `{"name": "value"}`, an exact-match condition.
+fn push_eq(out: &mut String, name: &str, value: &str) {
+    out.push('{');
+    push_json_string(out, name);
+    out.push_str(": ");
+    push_json_string(out, value);
+    out.push('}');
+}
+
+/// A JSON string as Python's `json.dumps` writes it: `"` and `\` escaped, the short escapes
+/// for `\b \f \n \r \t`, every other character outside `' '..='~'` (control characters,
+/// DEL, non-ASCII) as `\u` with four lowercase hex digits (beyond the BMP, a surrogate pair).
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if !(' '..='~').contains(&c) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped_as_python_does() {
+        let mut s = String::new();
+        push_json_string(
+            &mut s,
+            "a\"b\\c\n\t\u{1}\u{7f}caf\u{e9} \u{65e5}\u{1f600}/<>&'",
+        );
+        // What `python3 -c 'import json; print(json.dumps(...))'` prints for the same text.
+        assert_eq!(
+            s,
+            r#""a\"b\\c\n\t\u0001\u007fcaf\u00e9 \u65e5\ud83d\ude00/<>&'""#
+        );
+    }
+
+    #[test]
+    fn a_reversed_range_or_an_unsendable_type_is_refused() {
+        let c = crate::sigv4::Credentials::new("AKID", "s", None).unwrap();
+        let p = Presigner::new(
+            c,
+            "us-east-1",
+            super::super::Endpoint::regional("us-east-1").unwrap(),
+            false,
+        )
+        .unwrap();
+        let (b, k) = (Bucket::new("bkt").unwrap(), ObjectKey::new("k").unwrap());
+        let t = SigningTime::from_unix_seconds(0).unwrap();
+        let request = PostRequest {
+            bucket: &b,
+            key: &k,
+            content_type: "image/png",
+            content_length_range: (5, 4),
+            expiry: Expiry::from_secs(60).unwrap(),
+        };
+        assert_eq!(
+            p.presign_post(&request, t),
+            Err(Error::InvalidLengthRange(5, 4))
+        );
+        let request = PostRequest {
+            content_type: "image/png\r\nX: y",
+            content_length_range: (1, 4),
+            ..request
+        };
+        assert!(matches!(
+            p.presign_post(&request, t),
+            Err(Error::Signing(sigv4::Error::InvalidHeaderValue(_)))
+        ));
+    }
+}
