@@ -7,6 +7,9 @@
 //! - the aws-sigv4 crate (the SDK's signer), assembling the URL from its output.
 //!
 //! Before measuring, all four must produce the same URL parameters and signature.
+//!
+//! A second group prices the upload kinds against a plain PUT URL: one constrained by type and
+//! length, one bound to a checksum as well, and a browser-form POST policy.
 //! Run: `cargo bench --bench signing` (bench/run also does, and collects the medians).
 
 use std::collections::BTreeMap;
@@ -162,9 +165,78 @@ fn signing(c: &mut Criterion) {
     g.finish();
 }
 
+fn upload_kinds(c: &mut Criterion) {
+    use presigner::s3::post::PostRequest;
+
+    let (presigner, bucket, key) = ours();
+    let time = SigningTime::from_unix_seconds(UNIX).unwrap();
+    let expiry = Expiry::from_secs(EXPIRES).unwrap();
+    let plain = ObjectRequest::new(Method::Put, &bucket, &key, expiry);
+    let constrained_headers = [("content-type", "image/png"), ("content-length", "5120")];
+    let constrained = ObjectRequest {
+        headers: &constrained_headers,
+        ..plain
+    };
+    let checksum_headers = [
+        ("content-type", "image/png"),
+        ("content-length", "5120"),
+        (
+            "x-amz-checksum-sha256",
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        ),
+    ];
+    let checksum = ObjectRequest {
+        headers: &checksum_headers,
+        ..plain
+    };
+    let form = PostRequest {
+        bucket: &bucket,
+        key: &key,
+        content_type: "image/png",
+        content_length_range: (1, 10 * 1024 * 1024),
+        expiry,
+    };
+    assert!(presigner
+        .presign(&checksum, time)
+        .unwrap()
+        .contains("x-amz-checksum-sha256"));
+    assert_eq!(presigner.presign_post(&form, time).unwrap().fields.len(), 8);
+
+    let mut g = c.benchmark_group("upload_kinds");
+    g.bench_function("plain_put_url", |b| {
+        b.iter(|| {
+            presigner
+                .presign(black_box(&plain), black_box(time))
+                .unwrap()
+        })
+    });
+    g.bench_function("constrained_put_url", |b| {
+        b.iter(|| {
+            presigner
+                .presign(black_box(&constrained), black_box(time))
+                .unwrap()
+        })
+    });
+    g.bench_function("checksum_put_url", |b| {
+        b.iter(|| {
+            presigner
+                .presign(black_box(&checksum), black_box(time))
+                .unwrap()
+        })
+    });
+    g.bench_function("post_form", |b| {
+        b.iter(|| {
+            presigner
+                .presign_post(black_box(&form), black_box(time))
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = signing
+    targets = signing, upload_kinds
 }
 criterion_main!(benches);

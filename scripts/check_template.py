@@ -264,9 +264,10 @@ def assert_variant(name, given, cfn, sam):
     check(all(bucket["PublicAccessBlockConfiguration"].values()), "public access blocked")
     check(bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced", "ownership")
     cors = bucket["CorsConfiguration"]["CorsRules"][0]
-    check(sorted(cors["AllowedMethods"]) == ["GET", "PUT"], "bucket CORS methods")
+    check(sorted(cors["AllowedMethods"]) == ["GET", "POST", "PUT"], "bucket CORS methods (PUT, form POST, GET)")
     check(cors["AllowedOrigins"] == [{"Ref": "FrontendOrigin"}], "bucket CORS origin")
-    check({"Content-Type", "Content-Length"} <= set(cors["AllowedHeaders"]), "bucket CORS headers")
+    check({"Content-Type", "Content-Length", "x-amz-checksum-sha256"} <= set(cors["AllowedHeaders"]),
+          "bucket CORS headers, the checksum one included")
     rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
     check(rules.get("expire-overwritten-versions", {}).get("Status") == "Enabled"
           and rules["expire-overwritten-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"]
@@ -306,8 +307,8 @@ def assert_variant(name, given, cfn, sam):
         posts = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "POST"}
         options = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "OPTIONS"}
         paths = {r["Properties"]["PathPart"] for r in of_type(res, "AWS::ApiGateway::Resource").values()}
-        check(paths == {"api", "upload_url", "download_url"}, f"REST paths {paths}")
-        check(len(posts) == 2 and len(options) == 2, "POST and OPTIONS on both routes")
+        check(paths == {"api", "upload_url", "upload_form", "download_url"}, f"REST paths {paths}")
+        check(len(posts) == 3 and len(options) == 3, "POST and OPTIONS on every route")
         authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
         for n, p in posts.items():
             check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
@@ -352,7 +353,8 @@ def assert_variant(name, given, cfn, sam):
         check(sorted(h.lower() for h in c["AllowHeaders"]) == ["authorization", "content-type"], "HTTP API CORS headers")
         check(sorted(c["AllowMethods"]) == ["OPTIONS", "POST"], "HTTP API CORS methods")
         routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(res, "AWS::ApiGatewayV2::Route").values()}
-        check(set(routes) == {"POST /api/upload_url", "POST /api/download_url"}, f"routes {sorted(routes)}")
+        check(set(routes) == {"POST /api/upload_url", "POST /api/upload_form", "POST /api/download_url"},
+              f"routes {sorted(routes)}")
         authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
         for key, r in routes.items():
             if auth:
@@ -395,10 +397,10 @@ def assert_variant(name, given, cfn, sam):
                                  + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
 
     outputs = res_all["Outputs"]
-    check({"UploadUrlEndpoint", "DownloadUrlEndpoint", "Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
-          <= set(outputs), f"outputs {sorted(outputs)}")
-    for route in ("upload_url", "download_url"):
-        key = "UploadUrlEndpoint" if route == "upload_url" else "DownloadUrlEndpoint"
+    check({"UploadUrlEndpoint", "UploadFormEndpoint", "DownloadUrlEndpoint", "Authentication", "FunctionArn",
+           "FunctionRoleArn", "BucketName"} <= set(outputs), f"outputs {sorted(outputs)}")
+    for route, key in (("upload_url", "UploadUrlEndpoint"), ("upload_form", "UploadFormEndpoint"),
+                       ("download_url", "DownloadUrlEndpoint")):
         value = outputs[key]["Value"]["Fn::Sub"]
         expected = {
             "RestApi": "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/api/" + route,
@@ -444,6 +446,12 @@ def mutations(sam_text):
         return r["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
 
     return {
+        "the authorizer dropped from the REST form route": edit(
+            lambda r, t: r["RestUploadFormPost"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
+        "the form route left out of the REST deployment": edit(
+            lambda r, t: r["RestDeploymentCognito"]["DependsOn"].remove("RestUploadFormPost")),
+        "no checksum header in the bucket's CORS": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"].pop()),
         "the authorizer dropped from the REST upload route": edit(
             lambda r, t: r["RestUploadPost"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
         "the JWT authorizer dropped from the HTTP download route": edit(

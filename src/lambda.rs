@@ -1,6 +1,11 @@
 //! API Gateway (REST payload 1.0, HTTP API payload 2.0) and function URL events in,
 //! [`api`](crate::api) in the middle, the matching response event out.
 //!
+//! The runtime deserialises each invocation as an [`Event`], which reads the raw JSON's shape
+//! before lambda_http's event types see it: header maps too large for `http::HeaderMap` (it
+//! panics past 24,576 names) are answered 431 instead, and whether an authorizer context is
+//! present at all is known even where those types cannot tell `{}` from absent.
+//!
 //! Each front door's quirks live here and nowhere else: where the route is (the REST
 //! `resource`, the HTTP API `routeKey`, the function URL's path), where the stage and base
 //! path hide, where the authorizer puts the user. The conversion reads only what the API
@@ -21,7 +26,10 @@ use lambda_http::aws_lambda_events::apigw::{
 use lambda_http::aws_lambda_events::encodings::Body;
 use lambda_http::http::{HeaderMap, HeaderName, HeaderValue};
 use lambda_http::request::LambdaRequest;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::api::{body::MAX_BODY_BYTES, ApiError, ApiRequest, App, Caller, Reply, Response};
@@ -72,22 +80,208 @@ impl fmt::Debug for EventResponse {
     }
 }
 
-/// Answers one event at time `now`. Returns the response event and the [`Reply`] whose
-/// route and status the shell logs.
-pub fn handle_event(app: &App, event: &LambdaRequest, now: SigningTime) -> (EventResponse, Reply) {
-    let reply = app.handle(&api_request(event), now);
-    let v2 = !matches!(event, LambdaRequest::ApiGatewayV1(_));
-    (to_event(&reply.response, v2), reply)
+/// More header fields than any front door sends (API Gateway allows 10 KB of headers); far
+/// below the 24,576 names at which `http::HeaderMap` panics.
+pub const MAX_HEADER_FIELDS: usize = 10_000;
+
+/// The one message of an invocation that is not an event this function answers: fixed, so
+/// no part of the event (a header value, a token) is echoed into the runtime's error report.
+const NOT_AN_EVENT: &str = "not an API Gateway (REST or HTTP API) or function URL event";
+
+/// One invocation, as the runtime deserialises it.
+// One per invocation, moved once, never stored in bulk: boxing the large variant would only
+// add an allocation to every request.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Event {
+    /// An API Gateway or function URL event.
+    Request {
+        /// The event, in lambda_http's types.
+        request: LambdaRequest,
+        /// Whether `requestContext.authorizer` is in the event and not `null` (payload 1.0
+        /// reads `{}` and absent alike).
+        has_authorizer: bool,
+    },
+    /// An event whose `headers` or `multiValueHeaders` hold more than
+    /// [`MAX_HEADER_FIELDS`] fields: answered 431 without being read further.
+    TooManyHeaderFields {
+        /// Payload 2.0 (it has `requestContext.http`).
+        v2: bool,
+    },
 }
 
-/// What the API needs from an event: method, matched route, body, caller.
-pub fn api_request(event: &LambdaRequest) -> ApiRequest<'_> {
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        let shape: Shape =
+            serde_json::from_str(raw.get()).map_err(|_| de::Error::custom(NOT_AN_EVENT))?;
+        let v2 = shape.request_context.http;
+        if shape.headers > MAX_HEADER_FIELDS || shape.multi_value_headers > MAX_HEADER_FIELDS {
+            return Ok(Event::TooManyHeaderFields { v2 });
+        }
+        let request =
+            serde_json::from_str(raw.get()).map_err(|_| de::Error::custom(NOT_AN_EVENT))?;
+        Ok(Event::Request {
+            request,
+            has_authorizer: shape.request_context.authorizer,
+        })
+    }
+}
+
+/// What the raw event says before it is read into lambda_http's types.
+#[derive(Deserialize)]
+struct Shape {
+    #[serde(default, deserialize_with = "count_fields")]
+    headers: usize,
+    #[serde(
+        default,
+        rename = "multiValueHeaders",
+        deserialize_with = "count_fields"
+    )]
+    multi_value_headers: usize,
+    #[serde(default, rename = "requestContext")]
+    request_context: ShapeContext,
+}
+
+#[derive(Deserialize, Default)]
+struct ShapeContext {
+    #[serde(default, deserialize_with = "present")]
+    authorizer: bool,
+    #[serde(default, deserialize_with = "present")]
+    http: bool,
+}
+
+/// Present and not `null`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<IgnoredAny>::deserialize(d)?.is_some())
+}
+
+/// The fields of a header map: one per name, one per value of a multi-value list; anything
+/// else counts as none (lambda_http's types judge it).
+fn count_fields<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    struct Fields;
+    impl<'de> Visitor<'de> for Fields {
+        type Value = usize;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a header map")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+            let mut n = 0usize;
+            while let Some((IgnoredAny, values)) = map.next_entry::<IgnoredAny, Values>()? {
+                n = n.saturating_add(values.0.max(1));
+            }
+            Ok(n)
+        }
+        fn visit_unit<E>(self) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_none<E>(self) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<usize, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(0)
+        }
+    }
+    d.deserialize_option(Fields)
+}
+
+/// How many values a header map entry holds: the length of a list, else one.
+struct Values(usize);
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Count;
+        impl<'de> Visitor<'de> for Count {
+            type Value = usize;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a header value or a list of them")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+                let mut n = 0usize;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n = n.saturating_add(1);
+                }
+                Ok(n)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(1)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<usize, E> {
+                Ok(1)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<usize, E> {
+                Ok(1)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<usize, E> {
+                Ok(1)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<usize, E> {
+                Ok(1)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<usize, E> {
+                Ok(1)
+            }
+            fn visit_unit<E>(self) -> Result<usize, E> {
+                Ok(1)
+            }
+        }
+        d.deserialize_any(Count).map(Values)
+    }
+}
+
+/// Answers one invocation at time `now`. Returns the response event and the [`Reply`] whose
+/// route and status the shell logs.
+pub fn handle_event(app: &App, event: &Event, now: SigningTime) -> (EventResponse, Reply) {
+    match event {
+        Event::Request {
+            request,
+            has_authorizer,
+        } => {
+            let reply = app.handle(&api_request(request, *has_authorizer), now);
+            let v2 = !matches!(request, LambdaRequest::ApiGatewayV1(_));
+            (to_event(&reply.response, v2), reply)
+        }
+        Event::TooManyHeaderFields { v2 } => {
+            let reply = app.refuse(ApiError::TooManyHeaderFields);
+            (to_event(&reply.response, *v2), reply)
+        }
+    }
+}
+
+/// What the API needs from an event: method, matched route, body, caller. `has_authorizer`
+/// says whether the raw event carries an authorizer context at all ([`Event`] knows).
+pub fn api_request(event: &LambdaRequest, has_authorizer: bool) -> ApiRequest<'_> {
     match event {
         LambdaRequest::ApiGatewayV1(e) => ApiRequest {
             method: e.http_method.as_str(),
             path: rest_route(e),
             body: decode_body(e.body.as_deref(), e.is_base64_encoded),
-            caller: rest_caller(&e.request_context),
+            caller: match rest_caller(&e.request_context) {
+                Caller::Anonymous if has_authorizer => {
+                    Caller::NoSubject("an authorizer this API does not know")
+                }
+                caller => caller,
+            },
         },
         LambdaRequest::ApiGatewayV2(e) => ApiRequest {
             method: e.request_context.http.method.as_str(),

@@ -52,7 +52,8 @@ fn io_error(e: impl std::fmt::Display) -> io::Error {
 }
 
 /// Serves S3 over `root` on `listener` until the task is dropped. `buckets` are created as
-/// folders first; `cors_origins` may PUT, GET and HEAD from a browser. Virtual-hosted requests
+/// folders first; `cors_origins` may PUT (with `x-amz-checksum-sha256`), POST forms, GET and
+/// HEAD from a browser. Virtual-hosted requests
 /// (`bucket.localhost:PORT`) and path-style ones (`127.0.0.1:PORT/bucket`) both work.
 pub async fn serve_s3(
     listener: TcpListener,
@@ -78,8 +79,12 @@ pub async fn serve_s3(
         .collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::PUT, Method::HEAD])
-        .allow_headers([header::CONTENT_TYPE, header::CONTENT_LENGTH])
+        .allow_methods([Method::GET, Method::PUT, Method::POST, Method::HEAD])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::HeaderName::from_static("x-amz-checksum-sha256"),
+        ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3000));
     let service =

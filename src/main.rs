@@ -6,10 +6,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use lambda_http::lambda_runtime::{self, service_fn, LambdaEvent};
-use lambda_http::request::LambdaRequest;
 use presigner::api::App;
 use presigner::config::Config;
-use presigner::lambda::{clock_now, handle_event};
+use presigner::lambda::{clock_now, handle_event, Event};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -24,7 +23,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let handler = service_fn(move |event: LambdaEvent<LambdaRequest>| async move {
+    let handler = service_fn(move |event: LambdaEvent<Event>| async move {
         let started = Instant::now();
         let (response, reply) = handle_event(app, &event.payload, clock_now());
         // `println!` would panic, and so abort, if stdout were gone; a lost log line is not

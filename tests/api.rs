@@ -5,10 +5,9 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use lambda_http::request::LambdaRequest;
 use presigner::api::App;
 use presigner::config::Config;
-use presigner::lambda::handle_event;
+use presigner::lambda::{handle_event, Event};
 use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
 use presigner::sigv4::{Credentials, SigningTime};
 use serde_json::{json, Value};
@@ -67,7 +66,7 @@ impl Answer {
     }
 }
 
-fn call_with(app: &App, event: LambdaRequest) -> Answer {
+fn call_with(app: &App, event: Event) -> Answer {
     let (response, _) = handle_event(app, &event, now());
     let out = serde_json::to_value(&response).unwrap();
     assert_eq!(out["isBase64Encoded"], json!(false));
@@ -84,7 +83,7 @@ fn call_with(app: &App, event: LambdaRequest) -> Answer {
     }
 }
 
-fn call(event: LambdaRequest) -> Answer {
+fn call(event: Event) -> Answer {
     call_with(&app(), event)
 }
 
@@ -752,7 +751,7 @@ fn the_callers_mistakes_are_400_with_a_clear_message() {
             e["body"] = json!(r#"{"userId":"u","tweetId":"t","contentType":"image/png"}"#);
         }),
     );
-    assert_error(&a, 400, "apply to upload_url only");
+    assert_error(&a, 400, "apply to uploads only");
 }
 
 /// Values a front door can deliver that made lambda_http's own conversion panic, which with
@@ -867,4 +866,226 @@ fn answers_and_debug_output_never_carry_secrets_or_signatures() {
         }
         assert!(shown.contains("200") || shown.contains("App"), "{shown}");
     }
+}
+
+const EMPTY_SHA256: &str = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+
+#[test]
+fn a_checksum_is_signed_into_the_upload_url_and_listed_as_a_header() {
+    let body = json!({"tweetId": "t1", "contentType": "image/png", "contentLength": 5120, "contentSha256": EMPTY_SHA256});
+    let a = call(event("http-v2-jwt.json", with_body(&body.to_string())));
+    let url = assert_url(
+        &a,
+        &format!("/images/{SUB}/t1.png"),
+        "content-length;content-type;host;x-amz-checksum-sha256",
+    );
+    let mut headers = PNG_5120.to_vec();
+    headers.push(("x-amz-checksum-sha256", EMPTY_SHA256));
+    assert_eq!(
+        url.as_str(),
+        expected_url(Method::Put, &format!("images/{SUB}/t1.png"), &headers, &[])
+    );
+    assert_eq!(
+        a.json()["headers"],
+        json!({"Content-Type": "image/png", "Content-Length": "5120", "x-amz-checksum-sha256": EMPTY_SHA256})
+    );
+    // A signed header, never a query parameter (which S3 would ignore).
+    assert!(url
+        .query_pairs()
+        .all(|(name, value)| !name.contains("checksum") && value != EMPTY_SHA256));
+    for (bad, says) in [
+        (
+            json!("not base64"),
+            "contentSha256 must be the file's SHA-256 in base64",
+        ),
+        (
+            json!("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            "32 bytes",
+        ),
+        (json!("AAAA"), "32 bytes"),
+        (json!(32), "contentSha256 must be a string"),
+    ] {
+        let body = json!({"tweetId": "t1", "contentType": "image/png", "contentLength": 5, "contentSha256": bad});
+        let a = call(event("http-v2-jwt.json", with_body(&body.to_string())));
+        assert_error(&a, 400, says);
+    }
+    let a = call(event("http-v2-jwt.json", |e| {
+        to_download(e);
+        with_body(&json!({"tweetId": "t1", "contentSha256": EMPTY_SHA256}).to_string())(e);
+    }));
+    assert_error(&a, 400, "apply to uploads only");
+}
+
+fn to_form(e: &mut Value) {
+    for k in ["path", "rawPath", "resource", "routeKey"] {
+        if let Some(p) = e[k].as_str() {
+            e[k] = json!(p.replace("upload_url", "upload_form"));
+        }
+    }
+    if let Some(p) = e["requestContext"]["routeKey"].as_str() {
+        e["requestContext"]["routeKey"] = json!(p.replace("upload_url", "upload_form"));
+    }
+}
+
+#[test]
+fn upload_form_answers_a_signed_post_policy_for_the_callers_key() {
+    use base64::Engine;
+    for file in ["rest-v1-cognito.json", "http-v2-jwt.json"] {
+        let a = call(event(file, |e| {
+            to_form(e);
+            with_body(r#"{"tweetId":"t1","contentType":"image/webp"}"#)(e);
+        }));
+        assert_eq!(a.status, 200, "{file}: {:?}", a.body);
+        assert_headers(&a, &[("content-type", "application/json")]);
+        let body = a.json();
+        assert_eq!(
+            body["url"],
+            "https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/"
+        );
+        assert_eq!(body["expiresAt"], "2026-11-25T12:30:00Z");
+        let fields = body["fields"].as_object().unwrap();
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "key",
+                "policy",
+                "x-amz-algorithm",
+                "x-amz-credential",
+                "x-amz-date",
+                "x-amz-signature"
+            ]
+        );
+        assert_eq!(fields["key"], format!("images/{SUB}/t1.png"));
+        assert_eq!(fields["Content-Type"], "image/webp");
+        assert_eq!(
+            fields["x-amz-credential"],
+            "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request"
+        );
+        let policy = base64::engine::general_purpose::STANDARD
+            .decode(fields["policy"].as_str().unwrap())
+            .unwrap();
+        let policy: Value = serde_json::from_slice(&policy).unwrap();
+        assert_eq!(policy["expiration"], "2026-11-25T12:30:00Z");
+        assert_eq!(
+            policy["conditions"],
+            json!([
+                {"Content-Type": "image/webp"},
+                ["content-length-range", 1, 10485760],
+                {"bucket": BUCKET},
+                {"key": format!("images/{SUB}/t1.png")},
+                {"x-amz-algorithm": "AWS4-HMAC-SHA256"},
+                {"x-amz-credential": "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request"},
+                {"x-amz-date": NOW},
+            ])
+        );
+        let sig = fields["x-amz-signature"].as_str().unwrap();
+        assert_eq!(sig.len(), 64);
+        assert!(!format!("{:?}", a.body).is_empty());
+    }
+    for (body, status, says) in [
+        (r#"{"tweetId":"t1"}"#, 400, "contentType is required"),
+        (
+            r#"{"tweetId":"t1","contentType":"text/html"}"#,
+            400,
+            "contentType must be one of",
+        ),
+        (
+            r#"{"tweetId":"t1","contentType":"image/png","contentLength":5}"#,
+            400,
+            "upload_form takes any size",
+        ),
+        (
+            r#"{"userId":"victim","tweetId":"t1","contentType":"image/png"}"#,
+            403,
+            "does not match",
+        ),
+    ] {
+        let a = call(event("rest-v1-cognito.json", |e| {
+            to_form(e);
+            with_body(body)(e);
+        }));
+        assert_error(&a, status, says);
+    }
+    // Anonymous: 401 by default; with the original's switch the body names the user.
+    let a = call(event("rest-v1.json", |e| {
+        to_form(e);
+        with_body(r#"{"userId":"u","tweetId":"t","contentType":"image/png"}"#)(e);
+    }));
+    assert_error(&a, 401, "sign in first");
+    let a = call_with(
+        &original(),
+        event("function-url.json", |e| {
+            to_form(e);
+            e["isBase64Encoded"] = json!(false);
+            e["body"] = json!(r#"{"userId":"u","tweetId":"t","contentType":"image/png"}"#);
+        }),
+    );
+    assert_eq!(a.json()["fields"]["key"], "images/u/t.png");
+}
+
+/// lambda_http's event types put headers in an `http::HeaderMap`, which panics past 24,576
+/// names: the event is answered 431 before they read it.
+#[test]
+fn an_event_with_too_many_header_fields_is_431_not_a_crash() {
+    let many = |n: usize| -> Value {
+        Value::Object((0..n).map(|i| (format!("h{i}"), json!("x"))).collect())
+    };
+    for (file, field) in [
+        ("function-url.json", "headers"),
+        ("http-v2.json", "headers"),
+        ("rest-v1.json", "headers"),
+        ("rest-v1.json", "multiValueHeaders"),
+    ] {
+        let a = call(event(file, |e| e[field] = many(25_000)));
+        assert_error(&a, 431, "more than 10000 header fields");
+        // At the limit, the event is read as usual.
+        let a = call_with(&original(), event(file, |e| e[field] = many(10_000)));
+        assert_eq!(a.status, 200, "{file} {field}: {:?}", a.body);
+    }
+    // Values in a multi-value list count too.
+    let a = call(event("rest-v1.json", |e| {
+        e["multiValueHeaders"]["x-many"] = json!(vec!["v"; 10_001]);
+    }));
+    assert_error(&a, 431, "header fields");
+}
+
+/// Payload 1.0's types read `"authorizer": {}` as no authorizer; the raw event is read too,
+/// so an authorizer context that is there but empty is an authorizer without a subject.
+#[test]
+fn an_empty_authorizer_context_is_still_an_authorizer() {
+    for app in [app(), original()] {
+        let a = call_with(
+            &app,
+            event("rest-v1.json", |e| {
+                e["requestContext"]["authorizer"] = json!({})
+            }),
+        );
+        assert_error(&a, 403, "an authorizer this API does not know");
+    }
+    // null is no authorizer at all.
+    let a = call_with(
+        &original(),
+        event("rest-v1.json", |e| {
+            e["requestContext"]["authorizer"] = Value::Null
+        }),
+    );
+    assert_eq!(a.status, 200);
+}
+
+/// An event that is not one is refused by the runtime with one fixed message: nothing of it
+/// (a header value, a token) is echoed.
+#[test]
+fn an_event_that_does_not_deserialise_echoes_nothing_of_itself() {
+    let bad = support::events::event_json("rest-v1.json", |e| {
+        e["headers"]["authorization"] = json!("Bearer secret.token\u{1}value");
+    })
+    .to_string();
+    let error = serde_json::from_str::<Event>(&bad).unwrap_err().to_string();
+    assert!(
+        error.starts_with("not an API Gateway (REST or HTTP API) or function URL event"),
+        "{error}"
+    );
+    assert!(!error.contains("secret"), "{error}");
 }

@@ -297,3 +297,25 @@ fn a_closed_stdout_is_exit_2_with_a_message() {
         stderr(&out)
     );
 }
+
+/// A full disk: the write fails with ENOSPC, the same exit 2.
+#[test]
+fn a_stdout_that_cannot_be_written_is_exit_2_with_a_message() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
+        .args(["get", "s3://bucket/k.png", "--region", "us-east-1"])
+        .env_clear()
+        .envs(creds())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("presign: cannot write to stdout: No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -352,3 +352,198 @@ fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
     );
     assert!(!s3.object_path("images/u/page2.png").exists());
 }
+
+fn sha256_base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(bytes))
+}
+
+/// With `contentSha256`, the checksum is a signed header: S3 stores those bytes or nothing.
+#[test]
+fn a_checksum_bound_upload_stores_those_bytes_or_nothing() {
+    let s3 = LocalS3::start();
+    let app = app(&s3, "127.0.0.1", &[]);
+    let sha = sha256_base64(PNG);
+    let ask = |tweet: &str| {
+        let body = json!({"userId": "u", "tweetId": tweet, "contentType": "image/png",
+                          "contentLength": PNG.len(), "contentSha256": sha});
+        let answer = ask_at(&app, "upload_url", body, clock_now());
+        assert_eq!(answer["headers"]["x-amz-checksum-sha256"], sha);
+        answer["presignedUrl"].as_str().unwrap().to_owned()
+    };
+    let headers = [
+        ("Content-Type", "image/png"),
+        ("x-amz-checksum-sha256", sha.as_str()),
+    ];
+
+    let put = ask("sum-ok");
+    assert_eq!(send("PUT", &put, &headers, PNG).0, 200);
+    assert_eq!(
+        std::fs::read(s3.object_path("images/u/sum-ok.png")).unwrap(),
+        PNG
+    );
+
+    // Other bytes of the same length: the signature holds, the checksum does not.
+    let mut other = PNG.to_vec();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    let (status, body) = send("PUT", &ask("sum-bad-bytes"), &headers, &other);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("BadDigest"));
+
+    // Without the header, or with another checksum: the signature fails.
+    let put = ask("sum-no-header");
+    assert_eq!(
+        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        403
+    );
+    let other_sum = sha256_base64(&other);
+    let changed = [
+        ("Content-Type", "image/png"),
+        ("x-amz-checksum-sha256", other_sum.as_str()),
+    ];
+    assert_eq!(send("PUT", &ask("sum-changed"), &changed, &other).0, 403);
+}
+
+/// The browser form: s3s checks the POST signature and every policy condition.
+#[test]
+fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
+    use support::http::post_form;
+
+    let s3 = LocalS3::start();
+    let app = app(&s3, "127.0.0.1", &[("MAX_UPLOAD_BYTES", "100")]);
+    let form = |tweet: &str, at: SigningTime| {
+        let answer = ask_at(
+            &app,
+            "upload_form",
+            json!({"userId": "u", "tweetId": tweet, "contentType": "image/png"}),
+            at,
+        );
+        let url = answer["url"].as_str().unwrap().to_owned();
+        let fields: Vec<(String, String)> = answer["fields"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        (url, fields)
+    };
+    let post = |url: &str, fields: &[(String, String)], file: &[u8]| {
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (status, body) = post_form(url, &fields, file);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    };
+    let with = |fields: &[(String, String)], name: &str, value: &str| {
+        let mut f = fields.to_vec();
+        f.iter_mut().find(|(k, _)| k == name).unwrap().1 = value.to_owned();
+        f
+    };
+
+    let (url, fields) = form("form-ok", clock_now());
+    assert_eq!(url, format!("http://127.0.0.1:{}/presigner-local", s3.port));
+    let (status, body) = post(&url, &fields, PNG);
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(
+        std::fs::read(s3.object_path("images/u/form-ok.png")).unwrap(),
+        PNG
+    );
+
+    let (url, fields) = form("form-big", clock_now());
+    let (status, body) = post(&url, &fields, &[0u8; 101]);
+    assert_eq!(
+        (status, body.contains("EntityTooLarge")),
+        (400, true),
+        "{body}"
+    );
+
+    let (url, fields) = form("form-tampered", clock_now());
+    let sig = fields
+        .iter()
+        .find(|(k, _)| k == "x-amz-signature")
+        .unwrap()
+        .1
+        .clone();
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('0') { "1" } else { "0" },
+        &sig[1..]
+    );
+    assert_eq!(
+        post(&url, &with(&fields, "x-amz-signature", &flipped), PNG).0,
+        403,
+        "signature"
+    );
+    let policy = {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let text = b64
+            .decode(&fields.iter().find(|(k, _)| k == "policy").unwrap().1)
+            .unwrap();
+        let text = String::from_utf8(text)
+            .unwrap()
+            .replace("form-tampered", "form-other!");
+        b64.encode(text)
+    };
+    let changed = with(
+        &with(&fields, "policy", &policy),
+        "key",
+        "images/u/form-other!.png",
+    );
+    assert_eq!(post(&url, &changed, PNG).0, 403, "policy");
+    // A field the policy pins: s3s answers 400 InvalidPolicyDocument naming the condition
+    // (S3 itself answers 403 AccessDenied, "Invalid according to Policy").
+    for (field, value) in [
+        ("key", "images/victim/x.png"),
+        ("Content-Type", "text/html"),
+    ] {
+        let (status, body) = post(&url, &with(&fields, field, value), PNG);
+        assert_eq!(status, 400, "another {field}: {body}");
+        assert!(
+            body.contains("InvalidPolicyDocument")
+                && body.contains(&format!(
+                    "field &apos;{}&apos; failed",
+                    field.to_ascii_lowercase()
+                )),
+            "{body}"
+        );
+    }
+    assert!(!s3.object_path("images/victim/x.png").exists());
+
+    // Expired: signed ten minutes ago (within s3s-fs's 15-minute skew) for one minute.
+    let short = app_with(
+        &s3,
+        &[("MAX_UPLOAD_BYTES", "100"), ("URL_EXPIRES_SECONDS", "60")],
+    );
+    let ten_minutes_ago = SigningTime::from_unix_seconds(clock_now().unix_seconds() - 600).unwrap();
+    let answer = ask_at(
+        &short,
+        "upload_form",
+        json!({"userId": "u", "tweetId": "form-expired", "contentType": "image/png"}),
+        ten_minutes_ago,
+    );
+    let fields: Vec<(String, String)> = answer["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let (status, body) = post(answer["url"].as_str().unwrap(), &fields, PNG);
+    assert_eq!(status, 403, "expired: {body}");
+    assert!(
+        body.contains("AccessDenied") && body.contains("expired"),
+        "{body}"
+    );
+    assert!(!s3.object_path("images/u/form-expired.png").exists());
+
+    // And the honest form still works after all that.
+    let (url, fields) = form("form-after", clock_now());
+    assert_eq!(post(&url, &fields, PNG).0, 204);
+}
+
+fn app_with(s3: &LocalS3, extra: &[(&str, &str)]) -> App {
+    app(s3, "127.0.0.1", extra)
+}

@@ -1,6 +1,7 @@
-//! The request body: `{"userId": "...", "tweetId": "...", "contentType"?, "contentLength"?}`,
-//! parsed into checked types.
+//! The request body: `{"userId"?, "tweetId", "contentType"?, "contentLength"?,
+//! "contentSha256"?}`, parsed into checked types.
 
+use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::ApiError;
@@ -77,19 +78,43 @@ impl ImageType {
     }
 }
 
+/// The SHA-256 of a file as S3's `x-amz-checksum-sha256` header carries it: 32 bytes,
+/// base64 (44 characters with padding), checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sha256Base64(String);
+
+impl Sha256Base64 {
+    /// Checks that `text` is standard, padded base64 of exactly 32 bytes.
+    pub fn new(text: &str) -> Result<Self, ApiError> {
+        match base64::engine::general_purpose::STANDARD.decode(text) {
+            Ok(bytes) if bytes.len() == 32 => Ok(Sha256Base64(text.to_owned())),
+            _ => Err(ApiError::InvalidChecksum),
+        }
+    }
+
+    /// The base64 text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Headers signed into an upload URL, which the uploader must then send exactly.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UploadConstraints {
     /// `Content-Type`.
     pub content_type: Option<ImageType>,
     /// `Content-Length`, at most `MAX_UPLOAD_BYTES`.
     pub content_length: Option<u64>,
+    /// `x-amz-checksum-sha256`: S3 stores these bytes or nothing.
+    pub content_sha256: Option<Sha256Base64>,
 }
 
 impl UploadConstraints {
     /// Whether the body asked for none.
     pub fn is_empty(&self) -> bool {
-        self.content_type.is_none() && self.content_length.is_none()
+        self.content_type.is_none()
+            && self.content_length.is_none()
+            && self.content_sha256.is_none()
     }
 }
 
@@ -137,12 +162,16 @@ pub fn parse(body: &[u8], max_upload_bytes: u64) -> Result<UrlRequest, ApiError>
         },
         Some(_) => return Err(ApiError::WrongType("contentLength", "a whole number")),
     };
+    let content_sha256 = optional_string(&fields, "contentSha256")?
+        .map(Sha256Base64::new)
+        .transpose()?;
     Ok(UrlRequest {
         user_id,
         tweet_id,
         constraints: UploadConstraints {
             content_type,
             content_length,
+            content_sha256,
         },
     })
 }
@@ -200,6 +229,31 @@ mod tests {
         assert_eq!(
             parse_err(r#"{"userId":"u","tweetId":"t","contentType":"text/html"}"#),
             ApiError::UnsupportedContentType
+        );
+    }
+
+    #[test]
+    fn checksums_are_32_bytes_of_base64() {
+        let empty_file = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        let r = parse_ok(&format!(
+            r#"{{"tweetId":"t","contentSha256":"{empty_file}"}}"#
+        ));
+        assert_eq!(r.constraints.content_sha256.unwrap().as_str(), empty_file);
+        for bad in [
+            "",
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+            "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU=",
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=",
+            "AAAA",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            " 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        ] {
+            let body = serde_json::json!({"tweetId": "t", "contentSha256": bad}).to_string();
+            assert_eq!(parse_err(&body), ApiError::InvalidChecksum, "{bad:?}");
+        }
+        assert_eq!(
+            parse_err(r#"{"tweetId":"t","contentSha256":32}"#),
+            ApiError::WrongType("contentSha256", "a string")
         );
     }
 

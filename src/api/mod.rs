@@ -1,8 +1,10 @@
 //! The HTTP API the front end calls, as a pure function of (app, time, request) → response.
 //!
 //! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>", "headers": {...}, "expiresAt": ...}`
+//! - `POST /api/upload_form` → `200 {"url": "<bucket URL>", "fields": {...}, "expiresAt": ...}`
+//!   (a browser-form upload with a signed POST policy)
 //! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>"}`
-//! - `OPTIONS` on either → `204` (CORS preflight)
+//! - `OPTIONS` on any → `204` (CORS preflight)
 //!
 //! The API knows nothing of event shapes: the Lambda shell ([`lambda`](crate::lambda)) and the
 //! local server turn what arrives into an [`ApiRequest`] (method, matched path, body, caller),
@@ -18,12 +20,15 @@ use std::fmt;
 use serde_json::json;
 
 use crate::config::{Config, CorsOrigin};
+use crate::s3::post::PostRequest;
 use crate::s3::{self, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use crate::sigv4::SigningTime;
-use body::{Id, ImageType, UploadConstraints};
+use body::{Id, ImageType, UploadConstraints, UrlRequest};
 
 /// The upload route, as the front end calls it.
 pub const UPLOAD_PATH: &str = "/api/upload_url";
+/// The browser-form upload route.
+pub const UPLOAD_FORM_PATH: &str = "/api/upload_form";
 /// The download route.
 pub const DOWNLOAD_PATH: &str = "/api/download_url";
 /// What the routes allow.
@@ -91,8 +96,12 @@ pub enum ApiError {
     /// 400: `contentType` or `contentLength` missing from an upload while
     /// `REQUIRE_UPLOAD_CONSTRAINTS` is on.
     ConstraintRequired(&'static str),
-    /// 400: `contentType`/`contentLength` sent to the download route.
+    /// 400: `contentSha256` is not 32 bytes of base64.
+    InvalidChecksum,
+    /// 400: `contentType`/`contentLength`/`contentSha256` sent to the download route.
     ConstraintsOnDownload,
+    /// 400: `contentLength`/`contentSha256` sent to the form route (the form takes a range).
+    NotForForms,
     /// 401: no authorizer identity, and the body's `userId` is not trusted.
     Unauthenticated,
     /// 403: the body's `userId` is not the signed-in user.
@@ -101,6 +110,8 @@ pub enum ApiError {
     NoSubject(&'static str),
     /// 403: the authorizer's subject cannot be used as a key segment.
     UnusableIdentity,
+    /// 431: an event with more header fields than any front door sends.
+    TooManyHeaderFields,
     /// 404.
     NotFound,
     /// 405.
@@ -116,6 +127,7 @@ impl ApiError {
             ApiError::Unauthenticated => 401,
             ApiError::IdentityMismatch | ApiError::NoSubject(_) | ApiError::UnusableIdentity => 403,
             ApiError::NotFound => 404,
+            ApiError::TooManyHeaderFields => 431,
             ApiError::MethodNotAllowed => 405,
             ApiError::Internal(_) => 500,
             _ => 400,
@@ -147,9 +159,15 @@ impl fmt::Display for ApiError {
                 f,
                 "{n} is required for upload_url: the URL is signed for one image of a given type and size"
             ),
+            ApiError::InvalidChecksum => f.write_str(
+                "contentSha256 must be the file's SHA-256 in base64: 32 bytes, 44 characters such as 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+            ),
             ApiError::ConstraintsOnDownload => {
-                f.write_str("contentType and contentLength apply to upload_url only")
+                f.write_str("contentType, contentLength and contentSha256 apply to uploads only")
             }
+            ApiError::NotForForms => f.write_str(
+                "contentLength and contentSha256 apply to upload_url; upload_form takes any size up to the limit",
+            ),
             ApiError::Unauthenticated => f.write_str(
                 "sign in first: this API takes the user from its authorizer, and this request has none",
             ),
@@ -161,7 +179,15 @@ impl fmt::Display for ApiError {
             ApiError::UnusableIdentity => {
                 f.write_str("the signed-in user's id cannot be used in an object key")
             }
-            ApiError::NotFound => write!(f, "no such route: use POST {UPLOAD_PATH} or POST {DOWNLOAD_PATH}"),
+            ApiError::TooManyHeaderFields => write!(
+                f,
+                "the request has more than {} header fields",
+                crate::lambda::MAX_HEADER_FIELDS
+            ),
+            ApiError::NotFound => write!(
+                f,
+                "no such route: use POST {UPLOAD_PATH}, {UPLOAD_FORM_PATH} or {DOWNLOAD_PATH}"
+            ),
             ApiError::MethodNotAllowed => write!(f, "method not allowed: use {ALLOWED_METHODS}"),
             ApiError::Internal(_) => f.write_str("internal error"),
         }
@@ -173,6 +199,8 @@ impl fmt::Display for ApiError {
 pub enum Route {
     /// `/api/upload_url`
     Upload,
+    /// `/api/upload_form`
+    UploadForm,
     /// `/api/download_url`
     Download,
     /// Anything else.
@@ -184,6 +212,7 @@ impl Route {
     pub fn from_path(path: &str) -> Route {
         match path {
             UPLOAD_PATH => Route::Upload,
+            UPLOAD_FORM_PATH => Route::UploadForm,
             DOWNLOAD_PATH => Route::Download,
             _ => Route::Unknown,
         }
@@ -193,6 +222,7 @@ impl Route {
     pub fn as_str(self) -> &'static str {
         match self {
             Route::Upload => UPLOAD_PATH,
+            Route::UploadForm => UPLOAD_FORM_PATH,
             Route::Download => DOWNLOAD_PATH,
             Route::Unknown => "-",
         }
@@ -323,6 +353,15 @@ impl App {
         }
     }
 
+    /// An answer refusing a request before it could be read as one (an oversized event).
+    pub fn refuse(&self, error: ApiError) -> Reply {
+        Reply {
+            response: self.error_response(&error),
+            route: Route::Unknown,
+            internal_error: None,
+        }
+    }
+
     /// The user the authorizer vouches for; `None` when no authorizer ran and the body's
     /// `userId` is trusted (`TRUST_BODY_USER_ID`). Checked before the body, so an
     /// unidentified caller learns nothing from body checks.
@@ -345,77 +384,130 @@ impl App {
     ) -> Result<Response, ApiError> {
         let authorized = self.authorized_user(&request.caller)?;
         let body = request.body.as_ref().map_err(Clone::clone)?;
-        let parsed = body::parse(body, self.max_upload_bytes)?;
-        let user_id = match authorized {
-            Some(who)
-                if parsed
-                    .user_id
-                    .as_ref()
-                    .is_some_and(|claimed| *claimed != who) =>
-            {
-                return Err(ApiError::IdentityMismatch)
-            }
-            Some(who) => who,
-            None => parsed.user_id.ok_or(ApiError::MissingField("userId"))?,
-        };
-        let constraints = parsed.constraints;
-        let method = match route {
-            Route::Upload => {
-                if self.require_upload_constraints {
-                    if constraints.content_type.is_none() {
-                        return Err(ApiError::ConstraintRequired("contentType"));
-                    }
-                    if constraints.content_length.is_none() {
-                        return Err(ApiError::ConstraintRequired("contentLength"));
-                    }
-                }
-                s3::Method::Put
-            }
-            _ if !constraints.is_empty() => return Err(ApiError::ConstraintsOnDownload),
-            _ => s3::Method::Get,
+        let UrlRequest {
+            user_id: claimed,
+            tweet_id,
+            constraints,
+        } = body::parse(body, self.max_upload_bytes)?;
+        let user_id = match (authorized, claimed) {
+            (Some(who), Some(claimed)) if claimed != who => return Err(ApiError::IdentityMismatch),
+            (Some(who), _) => who,
+            (None, claimed) => claimed.ok_or(ApiError::MissingField("userId"))?,
         };
         let key = ObjectKey::new(format!(
             "images/{}/{}.png",
             user_id.as_str(),
-            parsed.tweet_id.as_str()
+            tweet_id.as_str()
         ))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let expires_at =
+            SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let body = match route {
+            Route::Upload => self.upload_url(&key, &constraints, now, expires_at)?,
+            Route::UploadForm => self.upload_form(&key, &constraints, now, expires_at)?,
+            _ => self.download_url(&key, &constraints, now)?,
+        };
+        Ok(self.respond(200, Some(body.to_string())))
+    }
 
+    /// A PUT URL; the constraints are signed in as headers the uploader must send.
+    fn upload_url(
+        &self,
+        key: &ObjectKey,
+        constraints: &UploadConstraints,
+        now: SigningTime,
+        expires_at: SigningTime,
+    ) -> Result<serde_json::Value, ApiError> {
+        if self.require_upload_constraints {
+            if constraints.content_type.is_none() {
+                return Err(ApiError::ConstraintRequired("contentType"));
+            }
+            if constraints.content_length.is_none() {
+                return Err(ApiError::ConstraintRequired("contentLength"));
+            }
+        }
         let length_text = constraints.content_length.map(|n| n.to_string());
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(2);
+        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(3);
         if let Some(t) = constraints.content_type {
             headers.push(("content-type", t.as_str()));
         }
         if let Some(n) = &length_text {
             headers.push(("content-length", n));
         }
-        let query: &[(&str, &str)] = match method {
-            s3::Method::Get => &[("response-content-type", DOWNLOAD_CONTENT_TYPE)],
-            _ => &[],
-        };
+        if let Some(sha) = &constraints.content_sha256 {
+            headers.push(("x-amz-checksum-sha256", sha.as_str()));
+        }
         let object = ObjectRequest {
             headers: &headers,
-            query,
-            ..ObjectRequest::new(method, &self.bucket, &key, self.expiry)
+            ..ObjectRequest::new(s3::Method::Put, &self.bucket, key, self.expiry)
         };
-        let url = self
-            .presigner
-            .presign(&object, now)
-            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
+        let url = self.sign(&object, now)?;
+        if constraints.is_empty() {
+            return Ok(json!({ "presignedUrl": url }));
+        }
+        Ok(json!({
+            "presignedUrl": url,
+            "headers": required_headers(constraints, length_text),
+            "expiresAt": expires_at.rfc3339(),
+        }))
+    }
 
-        let body = if constraints.is_empty() {
-            json!({ "presignedUrl": url })
-        } else {
-            let expires_at =
-                SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-            json!({
-                "presignedUrl": url,
-                "headers": required_headers(&constraints, length_text),
-                "expiresAt": expires_at.rfc3339(),
-            })
+    /// A GET URL that makes S3 answer as an image.
+    fn download_url(
+        &self,
+        key: &ObjectKey,
+        constraints: &UploadConstraints,
+        now: SigningTime,
+    ) -> Result<serde_json::Value, ApiError> {
+        if !constraints.is_empty() {
+            return Err(ApiError::ConstraintsOnDownload);
+        }
+        let object = ObjectRequest {
+            query: &[("response-content-type", DOWNLOAD_CONTENT_TYPE)],
+            ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, self.expiry)
         };
-        Ok(self.respond(200, Some(body.to_string())))
+        Ok(json!({ "presignedUrl": self.sign(&object, now)? }))
+    }
+
+    /// A browser form: a POST policy for this key, one image type and 1 to
+    /// `MAX_UPLOAD_BYTES` bytes.
+    fn upload_form(
+        &self,
+        key: &ObjectKey,
+        constraints: &UploadConstraints,
+        now: SigningTime,
+        expires_at: SigningTime,
+    ) -> Result<serde_json::Value, ApiError> {
+        if constraints.content_length.is_some() || constraints.content_sha256.is_some() {
+            return Err(ApiError::NotForForms);
+        }
+        let content_type = constraints
+            .content_type
+            .ok_or(ApiError::ConstraintRequired("contentType"))?;
+        let request = PostRequest {
+            bucket: &self.bucket,
+            key,
+            content_type: content_type.as_str(),
+            content_length_range: (1, self.max_upload_bytes),
+            expiry: self.expiry,
+        };
+        let form = self
+            .presigner
+            .presign_post(&request, now)
+            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
+        let fields: serde_json::Map<String, serde_json::Value> = form
+            .fields
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.into()))
+            .collect();
+        Ok(json!({ "url": form.url, "fields": fields, "expiresAt": expires_at.rfc3339() }))
+    }
+
+    fn sign(&self, object: &ObjectRequest, now: SigningTime) -> Result<String, ApiError> {
+        self.presigner
+            .presign(object, now)
+            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))
     }
 
     /// An answer with the headers every answer carries.
@@ -464,6 +556,9 @@ fn required_headers(
     }
     if let Some(n) = length_text {
         required.insert("Content-Length".into(), n.into());
+    }
+    if let Some(sha) = &constraints.content_sha256 {
+        required.insert("x-amz-checksum-sha256".into(), sha.as_str().into());
     }
     required
 }

@@ -3,7 +3,9 @@
 //! Credentials come from the same environment variables as the Lambda (`AWS_ACCESS_KEY_ID`,
 //! `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`); the region from `--region` or
 //! `AWS_REGION`. Prints the URL on stdout (exit 0) or one line on stderr (exit 2), whatever
-//! the input: arguments or variables that are not UTF-8, a closed stdout, no arguments.
+//! the input: arguments or variables that are not UTF-8, a stdout whose write fails (a pipe
+//! whose reader is gone, a full disk), no arguments. (A stdout closed with `>&-` is reopened
+//! onto /dev/null by Rust's runtime before `main`, like `> /dev/null`: the write succeeds.)
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -156,8 +158,8 @@ fn run(args: Args) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    // `println!`/`eprintln!` panic (and so abort) when the stream is closed; write instead, and
-    // make a lost URL an error.
+    // `println!`/`eprintln!` panic (and so abort) when a write fails; write instead, and make a
+    // URL that could not be written an error.
     let fail = |message: &str| {
         let _ = writeln!(std::io::stderr(), "presign: {message}");
         ExitCode::from(2)

@@ -1,16 +1,21 @@
 // Browser test of the local run: real headless Chromium opens the page, picks a generated
-// PNG, uploads it straight to the local S3 with the presigned URL (a cross-origin PUT, so the
-// browser must pass a CORS preflight first), then shows it from its download URL.
+// PNG and uploads it straight to the local S3 twice, then shows it from its download URL:
+//   1. PUT with a presigned URL signed for the type, size and SHA-256 the page computes with
+//      Web Crypto (a cross-origin PUT with custom headers: a CORS preflight comes first);
+//   2. POST of a FormData form with a signed policy.
 //
-// Checks: the page reports success; the bytes stored in the local S3 equal the generated
-// file; the image decoded in the page has the generated size; Chromium sent an OPTIONS
-// preflight to the local S3 and it was answered 2xx with the page's origin allowed.
+// Checks, each way: the page reports success; the bytes stored in the local S3 equal the
+// generated file; the image decoded in the page has the generated size; S3 answered the
+// upload 2xx. For the PUT also: it carried x-amz-checksum-sha256 equal to the file's SHA-256
+// (computed here in Node), and Chromium's preflight to the local S3 passed with the page's
+// origin and that header allowed.
 //
 // Usage: node upload.mjs API_URL DATA_DIR [SCREENSHOT]
 // (scripts/browser-test starts presigner-local and runs this.)
 
 import { chromium } from "playwright-core";
 import { deflateSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, mkdtempSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,7 +70,7 @@ const scratch = mkdtempSync(join(tmpdir(), "presigner-browser-"));
 const file = join(scratch, "generated.png");
 writeFileSync(file, image);
 const userId = "test@mail.com";
-const tweetId = "browser-" + Date.now();
+const expectedSha256 = createHash("sha256").update(image).digest("base64");
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -74,45 +79,65 @@ const browser = await chromium.launch({
 });
 let exitCode = 1;
 try {
-  const page = await browser.newPage();
-  const client = await page.context().newCDPSession(page);
-  await client.send("Network.enable");
-  const s3Origin = new URL(apiUrl).hostname; // same host, other port
-  const preflights = new Map();
-  client.on("Network.requestWillBeSent", (e) => {
-    if (e.request.method === "OPTIONS") preflights.set(e.requestId, { url: e.request.url, status: null, headers: {} });
-  });
-  client.on("Network.responseReceived", (e) => {
-    const p = preflights.get(e.requestId);
-    if (p) { p.status = e.response.status; p.headers = e.response.headers; }
-  });
-  const puts = [];
-  page.on("response", (r) => { if (r.request().method() === "PUT") puts.push(r.status()); });
+  for (const method of ["put", "form"]) {
+    const tweetId = "browser-" + method + "-" + Date.now();
+    const page = await browser.newPage();
+    const client = await page.context().newCDPSession(page);
+    await client.send("Network.enable");
+    const preflights = new Map();
+    client.on("Network.requestWillBeSent", (e) => {
+      if (e.request.method === "OPTIONS") preflights.set(e.requestId, { url: e.request.url, status: null, headers: {} });
+    });
+    client.on("Network.responseReceived", (e) => {
+      const p = preflights.get(e.requestId);
+      if (p) { p.status = e.response.status; p.headers = e.response.headers; }
+    });
+    const uploads = [];
+    page.on("response", (r) => {
+      const m = r.request().method();
+      if ((m === "PUT" || m === "POST") && new URL(r.url()).port !== new URL(apiUrl).port) {
+        uploads.push({ method: m, status: r.status(), headers: r.request().headers() });
+      }
+    });
 
-  await page.goto(apiUrl + "/", { timeout: 15000 });
-  await page.setInputFiles("#file", file);
-  await page.fill("#userId", userId);
-  await page.fill("#tweetId", tweetId);
-  await page.click("#go");
-  await page.waitForSelector('#status[data-state="done"], #status[data-state="failed"]', { timeout: 20000 });
-  const status = await page.textContent("#status");
-  check("the page reports the upload and download done", (await page.getAttribute("#status", "data-state")) === "done", status);
+    await page.goto(apiUrl + "/", { timeout: 15000 });
+    await page.setInputFiles("#file", file);
+    await page.fill("#userId", userId);
+    await page.fill("#tweetId", tweetId);
+    await page.check(`input[name="method"][value="${method}"]`);
+    await page.click("#go");
+    await page.waitForSelector('#status[data-state="done"], #status[data-state="failed"]', { timeout: 20000 });
+    const status = await page.textContent("#status");
+    check(`${method}: the page reports the upload and download done`, (await page.getAttribute("#status", "data-state")) === "done", status);
 
-  const size = await page.$eval("#result", (img) => [img.naturalWidth, img.naturalHeight]);
-  check("the image shown is the one uploaded (decoded size)", size[0] === WIDTH && size[1] === HEIGHT, size.join("x"));
+    const size = await page.$eval("#result", (img) => [img.naturalWidth, img.naturalHeight]);
+    check(`${method}: the image shown is the one uploaded (decoded size)`, size[0] === WIDTH && size[1] === HEIGHT, size.join("x"));
 
-  const stored = join(dataDir, "presigner-local", "images", userId, tweetId + ".png");
-  const same = existsSync(stored) && Buffer.compare(readFileSync(stored), image) === 0;
-  check("the bytes in the local S3 equal the uploaded file", same, stored);
+    const stored = join(dataDir, "presigner-local", "images", userId, tweetId + ".png");
+    const same = existsSync(stored) && Buffer.compare(readFileSync(stored), image) === 0;
+    check(`${method}: the bytes in the local S3 equal the uploaded file`, same, stored);
 
-  check("the browser's PUT to S3 answered 200", puts.length === 1 && puts[0] === 200, JSON.stringify(puts));
-  const toS3 = [...preflights.values()].filter((p) => new URL(p.url).hostname === s3Origin && new URL(p.url).port !== new URL(apiUrl).port);
-  const passed = toS3.filter((p) => p.status >= 200 && p.status < 300 &&
-    (p.headers["access-control-allow-origin"] || p.headers["Access-Control-Allow-Origin"]) === new URL(apiUrl).origin);
-  check("a CORS preflight to the local S3 was sent and passed", toS3.length >= 1 && passed.length === toS3.length,
-        JSON.stringify(toS3.map((p) => [p.url.split("?")[0], p.status])));
+    const expectedMethod = method === "put" ? "PUT" : "POST";
+    check(`${method}: S3 answered the browser's ${expectedMethod} with 2xx`,
+          uploads.length === 1 && uploads[0].method === expectedMethod && uploads[0].status >= 200 && uploads[0].status < 300,
+          JSON.stringify(uploads.map((u) => [u.method, u.status])));
 
-  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    if (method === "put") {
+      check("put: the PUT carried the file's SHA-256 (Web Crypto) as x-amz-checksum-sha256",
+            uploads.length === 1 && uploads[0].headers["x-amz-checksum-sha256"] === expectedSha256,
+            `${uploads[0]?.headers["x-amz-checksum-sha256"]} vs ${expectedSha256}`);
+      const toS3 = [...preflights.values()].filter((p) => new URL(p.url).port !== new URL(apiUrl).port);
+      const header = (p, name) => p.headers[name] || p.headers[name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase())] || "";
+      const passed = toS3.filter((p) => p.status >= 200 && p.status < 300 &&
+        header(p, "access-control-allow-origin") === new URL(apiUrl).origin &&
+        header(p, "access-control-allow-headers").toLowerCase().includes("x-amz-checksum-sha256"));
+      check("put: a CORS preflight to the local S3 was sent and passed, allowing the checksum header",
+            toS3.length >= 1 && passed.length === toS3.length,
+            JSON.stringify(toS3.map((p) => [p.url.split("?")[0], p.status, header(p, "access-control-allow-headers")])));
+    }
+    if (screenshot) await page.screenshot({ path: screenshot.replace(/\.png$/, `-${method}.png`), fullPage: true });
+    await page.close();
+  }
   exitCode = results.every(Boolean) ? 0 : 1;
 } catch (e) {
   console.log("FAIL " + e.message);

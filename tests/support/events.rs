@@ -1,6 +1,6 @@
 //! Real API Gateway / function URL event JSON from `tests/events/`, edited per test.
 
-use lambda_http::request::LambdaRequest;
+use presigner::lambda::Event;
 use serde_json::{json, Value};
 
 /// The event JSON in `tests/events/{file}` after `edit`.
@@ -13,7 +13,7 @@ pub fn event_json(file: &str, edit: impl FnOnce(&mut Value)) -> Value {
 }
 
 /// The event in `tests/events/{file}` after `edit`, deserialised as the runtime does.
-pub fn event(file: &str, edit: impl FnOnce(&mut Value)) -> LambdaRequest {
+pub fn event(file: &str, edit: impl FnOnce(&mut Value)) -> Event {
     serde_json::from_value(event_json(file, edit)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
@@ -26,7 +26,7 @@ pub fn with_body(body: &str) -> impl FnOnce(&mut Value) + '_ {
 }
 
 /// The REST API event for POST `route` (`upload_url` or `download_url`) with `body`.
-pub fn rest_post(route: &str, body: &Value) -> LambdaRequest {
+pub fn rest_post(route: &str, body: &Value) -> Event {
     let body = body.to_string();
     event("rest-v1.json", |e| {
         e["path"] = json!(format!("/api/{route}"));

@@ -207,15 +207,37 @@ pub fn events() -> Vec<Case> {
             403,
         ),
         case(
-            "ten thousand headers",
+            "nine thousand headers (under the limit)",
             "http-v2.json",
             |e| {
                 let headers = e["headers"].as_object_mut().unwrap();
-                for i in 0..10_000 {
+                for i in 0..9_000 {
                     headers.insert(format!("x-h{i}"), json!("v"));
                 }
             },
             200,
+        ),
+        case(
+            "25,000 header names (http::HeaderMap panics past 24,576)",
+            "function-url.json",
+            |e| {
+                e["headers"] = many_fields(25_000);
+            },
+            431,
+        ),
+        case(
+            "25,000 multi-value header names",
+            "rest-v1.json",
+            |e| {
+                e["multiValueHeaders"] = many_fields(25_000);
+            },
+            431,
+        ),
+        case(
+            "an empty authorizer on payload 1.0",
+            "rest-v1.json",
+            |e| e["requestContext"]["authorizer"] = json!({}),
+            403,
         ),
         raw("not JSON", "not json".into()),
         raw("an empty object", "{}".into()),
@@ -256,4 +278,9 @@ pub fn events() -> Vec<Case> {
             .to_string(),
         ),
     ]
+}
+
+/// `{"h0": "x", "h1": "x", ...}`: `n` distinct header names.
+fn many_fields(n: usize) -> Value {
+    Value::Object((0..n).map(|i| (format!("h{i}"), json!("x"))).collect())
 }

@@ -9,7 +9,8 @@
 //!   `images/{id}/{tweet}.png`, where `{id}` is a subject the authorizer context carries, or
 //!   the body's `userId` only when there is no authorizer context and the body is trusted.
 //! - Under the defaults an upload URL signs `content-type` and `content-length`; a download
-//!   URL makes S3 answer `image/png`.
+//!   URL makes S3 answer `image/png`; a form's policy pins the bucket, the key, an image type
+//!   and a size range of 1 to the limit, and its signature verifies.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ use lambda_http::request::LambdaRequest;
 use presigner::api::{body, ApiRequest, App, Caller, Response, Route};
 use presigner::config::Config;
 use presigner::lambda::handle_event;
+use presigner::lambda::Event;
 use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
 use presigner::sigv4::{Credentials, SigningTime};
 use serde_json::Value;
@@ -66,24 +68,29 @@ pub fn app(trusted: bool) -> &'static App {
 /// An event as the runtime hands it over. Which app answers depends on the input's length,
 /// so both are fuzzed.
 pub fn check_event(data: &[u8]) {
-    let Ok(event) = serde_json::from_slice::<LambdaRequest>(data) else {
+    let Ok(event) = serde_json::from_slice::<Event>(data) else {
         return;
     };
-    // The oracle reads the event as the runtime deserialised it (lambda_http's types, not our
-    // conversion): the raw bytes may hold what those types skip unparsed, such as a number
-    // out of f64's range in an unknown field.
-    let json = match &event {
-        LambdaRequest::ApiGatewayV1(e) => serde_json::to_value(e),
-        LambdaRequest::ApiGatewayV2(e) => serde_json::to_value(e),
-        _ => return,
-    }
-    .expect("an event serialises");
     let trusted = data.len() % 2 == 1;
     let (response_event, reply) = handle_event(app(trusted), &event, now());
     serde_json::to_string(&response_event).expect("the response event serialises");
     check_response(&reply.response);
+    let Event::Request { request, .. } = &event else {
+        assert_eq!(reply.response.status, 431);
+        return;
+    };
     if reply.response.status == 200 {
-        let is_v1 = matches!(event, LambdaRequest::ApiGatewayV1(_));
+        // The oracle reads the raw JSON; where serde_json::Value cannot hold it (a number out
+        // of f64's range in a field the event types skip unparsed), the event as the runtime
+        // deserialised it, in lambda_http's types (never through our conversion).
+        let json: Value = serde_json::from_slice(data)
+            .or_else(|_| match request {
+                LambdaRequest::ApiGatewayV1(e) => serde_json::to_value(e),
+                LambdaRequest::ApiGatewayV2(e) => serde_json::to_value(e),
+                _ => serde_json::from_slice(data),
+            })
+            .expect("an event is JSON");
+        let is_v1 = matches!(request, LambdaRequest::ApiGatewayV1(_));
         let allowed = allowed_users(&json, is_v1, trusted);
         check_url(&reply.response, reply.route, trusted, &allowed);
     }
@@ -111,6 +118,7 @@ pub fn check_body(data: &[u8]) {
     }
     for (path, route) in [
         ("/api/upload_url", Route::Upload),
+        ("/api/upload_form", Route::UploadForm),
         ("/api/download_url", Route::Download),
     ] {
         for trusted in [false, true] {
@@ -213,11 +221,8 @@ pub fn allowed_users(event: &Value, is_v1: bool, trusted: bool) -> Vec<String> {
         && ["userArn", "accessKey", "caller", "user"]
             .iter()
             .any(|k| identity[k].as_str().is_some_and(|s| !s.is_empty()));
-    let has_authorizer = if is_v1 {
-        authorizer.as_object().is_some_and(|o| !o.is_empty())
-    } else {
-        !authorizer.is_null()
-    };
+    // Any authorizer context at all, `{}` included, in either payload.
+    let has_authorizer = !authorizer.is_null();
     if has_authorizer || iam {
         let paths: [&[&str]; 4] = [
             &["claims", "sub"],
@@ -272,7 +277,7 @@ fn check_id(id: &str) {
 
 fn check_response(r: &Response) {
     assert!(
-        [200, 204, 400, 401, 403, 404, 405].contains(&r.status),
+        [200, 204, 400, 401, 403, 404, 405, 431].contains(&r.status),
         "status {}",
         r.status
     );
@@ -294,6 +299,9 @@ fn check_response(r: &Response) {
 /// A 200's URL: verifies, decodes to `images/{user}/{tweet}.png` with `user` allowed.
 fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
     let body: Value = serde_json::from_str(r.body.as_deref().expect("a body")).expect("JSON");
+    if route == Route::UploadForm {
+        return check_form(&body, allowed);
+    }
     let url = body["presignedUrl"].as_str().expect("a URL");
     assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
     let (method, headers): (&str, Vec<(String, String)>) = match route {
@@ -312,7 +320,7 @@ fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
             assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
             ("GET", vec![])
         }
-        Route::Unknown => panic!("a 200 on no route"),
+        Route::UploadForm | Route::Unknown => panic!("not a URL route"),
     };
     if route == Route::Upload && !trusted {
         assert!(
@@ -325,6 +333,11 @@ fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let key = verify(url, SECRET, method, &headers, BUCKET);
+    check_key(&key, allowed);
+}
+
+/// `images/{user}/{tweet}.png`, both safe segments, `user` allowed.
+fn check_key(key: &str, allowed: &[String]) {
     let parts: Vec<&str> = key.split('/').collect();
     assert_eq!(parts.len(), 3, "{key:?}");
     assert_eq!(parts[0], "images");
@@ -374,7 +387,7 @@ pub fn check_event_fields(data: &[u8]) {
 fn edit(e: &mut Value, selector: u8, text: String) {
     let ctx = "requestContext";
     let s = Value::String(text.clone());
-    match selector % 24 {
+    match selector % 26 {
         0 => e["path"] = s,
         1 => e["resource"] = s,
         2 => e["rawPath"] = s,
@@ -395,15 +408,69 @@ fn edit(e: &mut Value, selector: u8, text: String) {
         17 => e["pathParameters"] = serde_json::json!({"proxy": text}),
         18 => e["headers"][text.to_ascii_lowercase()] = Value::String("v".into()),
         19 => e["rawQueryString"] = s,
-        20 => {
+        20 | 23 => {
+            let route = if selector % 26 == 20 { "download_url" } else { "upload_form" };
             for k in ["path", "resource", "rawPath", "routeKey"] {
                 if let Some(p) = e[k].as_str() {
-                    e[k] = Value::String(p.replace("upload_url", "download_url"));
+                    e[k] = Value::String(p.replace("upload_url", route));
                 }
             }
         }
         21 => e["body"] = serde_json::json!({"userId": text, "tweetId": "t", "contentType": "image/png", "contentLength": 1}).to_string().into(),
         22 => e["body"] = serde_json::json!({"tweetId": text, "contentType": "image/gif", "contentLength": 7}).to_string().into(),
+        24 => e["body"] = serde_json::json!({"tweetId": text, "contentType": "image/webp"}).to_string().into(),
         _ => e[ctx]["authorizer"]["claims"]["email"] = s,
     }
+}
+
+/// A form: the signature verifies over the policy (plain HMAC, independently of the signer);
+/// the policy pins this bucket, an allowed key, one image type, 1 to the limit, until after
+/// the signing time; the fields match it.
+fn check_form(body: &Value, allowed: &[String]) {
+    use super::verifier::hmac;
+
+    assert_eq!(body["url"], format!("{ORIGIN}/"));
+    let fields = body["fields"].as_object().expect("fields");
+    let field = |name: &str| fields[name].as_str().expect(name).to_owned();
+    let policy_base64 = field("policy");
+    let credential = field("x-amz-credential");
+    let scope: Vec<&str> = credential.split('/').collect();
+    let mut key = format!("AWS4{SECRET}").into_bytes();
+    for part in &scope[1..] {
+        key = hmac(&key, part);
+    }
+    assert_eq!(
+        hex::encode(hmac(&key, &policy_base64)),
+        field("x-amz-signature")
+    );
+    let policy: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(&policy_base64)
+            .expect("base64 policy"),
+    )
+    .expect("a JSON policy");
+    assert!(policy["expiration"].as_str().expect("expiration") > "2026-11-26T04:40:00Z");
+    let conditions = policy["conditions"].as_array().expect("conditions");
+    let eq = |name: &str| {
+        conditions
+            .iter()
+            .find_map(|c| c.get(name).and_then(Value::as_str))
+            .unwrap_or_else(|| panic!("no {name} condition"))
+            .to_owned()
+    };
+    assert_eq!(eq("bucket"), BUCKET);
+    assert_eq!(eq("key"), field("key"));
+    assert_eq!(eq("Content-Type"), field("Content-Type"));
+    assert_eq!(eq("x-amz-credential"), credential);
+    assert_eq!(eq("x-amz-security-token"), field("x-amz-security-token"));
+    assert!(["image/png", "image/jpeg", "image/gif", "image/webp"]
+        .contains(&eq("Content-Type").as_str()));
+    assert!(conditions.contains(&serde_json::json!(["content-length-range", 1, MAX_UPLOAD])));
+    assert!(
+        !conditions
+            .iter()
+            .any(|c| c.get(0).and_then(Value::as_str) == Some("starts-with")),
+        "no prefix conditions: the key is exact"
+    );
+    check_key(&field("key"), allowed);
 }
