@@ -482,7 +482,7 @@ impl Presigner {
             host_path.push_str(bucket);
             host_path.push('/');
         }
-        uri_encode::encode_into(&mut host_path, key_text, uri_encode::PATH);
+        uri_encode::encode_path_into(&mut host_path, key_text);
         let (host, path) = host_path.split_at(host_end);
 
         let scheme = match endpoint.scheme {

@@ -35,7 +35,7 @@ use std::fmt;
 
 use base64::Engine;
 
-use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner};
+use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner, Scheme};
 use crate::sigv4::{self, SigningTime, ALGORITHM};
 
 /// What a form may upload: one object, of one type, within a size range, until `expiry`
@@ -99,36 +99,57 @@ impl Presigner {
         let credential = signer.credential(time);
         let token = signer.credentials().session_token();
 
-        let mut policy = String::with_capacity(512);
-        policy.push_str("{\"expiration\": ");
-        push_json_string(&mut policy, &expiration.rfc3339());
-        policy.push_str(", \"conditions\": [");
+        // The escapes of a non-ASCII key take at most 6 bytes per input byte.
+        let mut policy = String::with_capacity(
+            320 + 2 * credential.len()
+                + 6 * request.key.as_str().len()
+                + request.bucket.as_str().len()
+                + 2 * request.content_type.len()
+                + token.map_or(0, |t| 2 * t.len() + 32),
+        );
+        policy.push_str("{\"expiration\": \"");
+        expiration.push_rfc3339(&mut policy);
+        policy.push_str("\", \"conditions\": [");
         push_eq(&mut policy, "Content-Type", request.content_type);
-        policy.push_str(&format!(", [\"content-length-range\", {min}, {max}], "));
-        push_eq(&mut policy, "bucket", request.bucket.as_str());
+        policy.push_str(", [\"content-length-range\", ");
+        push_u64(&mut policy, min);
         policy.push_str(", ");
+        push_u64(&mut policy, max);
+        policy.push_str("], ");
+        // A bucket name, a credential (key id, date, region and service are checked words) and
+        // an X-Amz-Date need no escapes; the key, the type and the token may.
+        for part in ["{\"bucket\": \"", request.bucket.as_str(), "\"}, "] {
+            policy.push_str(part);
+        }
         push_eq(&mut policy, "key", request.key.as_str());
-        policy.push_str(", ");
-        push_eq(&mut policy, "x-amz-algorithm", ALGORITHM);
-        policy.push_str(", ");
-        push_eq(&mut policy, "x-amz-credential", &credential);
-        policy.push_str(", ");
-        push_eq(&mut policy, "x-amz-date", time.amz_date());
+        for part in [
+            ", {\"x-amz-algorithm\": \"",
+            ALGORITHM,
+            "\"}, {\"x-amz-credential\": \"",
+            &credential,
+            "\"}, {\"x-amz-date\": \"",
+            time.amz_date(),
+            "\"}",
+        ] {
+            policy.push_str(part);
+        }
         if let Some(token) = token {
             policy.push_str(", ");
             push_eq(&mut policy, "x-amz-security-token", token);
         }
         policy.push_str("]}");
 
-        let policy_base64 = base64::engine::general_purpose::STANDARD.encode(&policy);
+        let mut policy_base64 = String::with_capacity(policy.len().div_ceil(3) * 4);
+        base64::engine::general_purpose::STANDARD.encode_string(&policy, &mut policy_base64);
         let signature = signer.sign_post_policy(&policy_base64, &signer.signing_key(time));
-        let mut fields = vec![
+        let mut fields = Vec::with_capacity(8);
+        fields.extend([
             ("Content-Type", request.content_type.to_owned()),
             ("key", request.key.as_str().to_owned()),
             ("x-amz-algorithm", ALGORITHM.to_owned()),
             ("x-amz-credential", credential),
             ("x-amz-date", time.amz_date().to_owned()),
-        ];
+        ]);
         if let Some(token) = token {
             fields.push(("x-amz-security-token", token.to_owned()));
         }
@@ -145,14 +166,26 @@ impl Presigner {
     /// in path style.
     fn bucket_url(&self, bucket: &Bucket) -> String {
         let endpoint = self.endpoint();
-        let (scheme, rest) = endpoint.to_string().split_once("://").map_or_else(
-            || (String::new(), String::new()),
-            |(s, r)| (s.to_owned(), r.to_owned()),
-        );
-        match self.addressing(bucket) {
-            Addressing::VirtualHosted => format!("{scheme}://{}.{rest}/", bucket.as_str()),
-            Addressing::Path => format!("{scheme}://{rest}/{}", bucket.as_str()),
+        let mut url = String::with_capacity(24 + 2 * bucket.as_str().len() + endpoint.host().len());
+        url.push_str(match endpoint.scheme() {
+            Scheme::Http => "http://",
+            Scheme::Https => "https://",
+        });
+        let virtual_hosted = self.addressing(bucket) == Addressing::VirtualHosted;
+        if virtual_hosted {
+            url.push_str(bucket.as_str());
+            url.push('.');
         }
+        url.push_str(endpoint.host());
+        if let Some(port) = endpoint.port() {
+            url.push(':');
+            push_u64(&mut url, u64::from(port));
+        }
+        url.push('/');
+        if !virtual_hosted {
+            url.push_str(bucket.as_str());
+        }
+        url
     }
 }
 
@@ -168,9 +201,19 @@ fn push_eq(out: &mut String, name: &str, value: &str) {
 /// A JSON string as Python's `json.dumps` writes it: `"` and `\` escaped, the short escapes
 /// for `\b \f \n \r \t`, every other character outside `' '..='~'` (control characters,
 /// DEL, non-ASCII) as `\u` with four lowercase hex digits (beyond the BMP, a surrogate pair).
+/// Runs of characters that need no escape are copied whole.
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
+    let mut run_start = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let b = s.as_bytes()[i];
+        if (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run_start..i]);
+        let c = s[i..].chars().next().unwrap_or_default();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -179,16 +222,40 @@ fn push_json_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if !(' '..='~').contains(&c) => {
+            c => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(
+                            b"0123456789abcdef"[usize::from(*unit >> shift & 0xf)],
+                        ));
+                    }
                 }
             }
-            c => out.push(c),
+        }
+        i += c.len_utf8();
+        run_start = i;
+    }
+    out.push_str(&s[run_start..]);
+    out.push('"');
+}
+
+fn push_u64(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    out.push('"');
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::uri_encode::{encode_into, COMPONENT, PATH};
+use super::uri_encode::{encode_component_into, PATH};
 use super::{Error, UriEncoding};
 
 /// Emits the canonical URI of `path` (the path as it appears in the URL) through `put`.
@@ -77,9 +77,9 @@ impl CanonicalQuery {
     /// Adds a decoded `name=value`; both are encoded here.
     pub fn push(&mut self, name: &str, value: &str) {
         let start = self.buf.len();
-        encode_into(&mut self.buf, name, COMPONENT);
+        encode_component_into(&mut self.buf, name);
         let mid = self.buf.len();
-        encode_into(&mut self.buf, value, COMPONENT);
+        encode_component_into(&mut self.buf, value);
         self.params.push((start..mid, mid..self.buf.len()));
     }
 
@@ -111,7 +111,13 @@ impl CanonicalQuery {
 
 /// A header name SigV4 can sign: an HTTP token (RFC 9110 `tchar`), compared in lowercase.
 pub fn check_header_name(name: &str) -> Result<(), Error> {
-    let is_tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    let is_tchar = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            )
+    };
     if name.is_empty() || !name.bytes().all(is_tchar) {
         return Err(Error::InvalidHeaderName(name.to_owned()));
     }
@@ -135,6 +141,11 @@ pub fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
 
 /// Emits the value trimmed, with every run of spaces and tabs inside folded to one space.
 pub fn header_value_words(value: &str, put: &mut impl FnMut(&str)) {
+    // Most values (types, lengths, checksums) hold no space or tab: emitted as they are.
+    if !value.bytes().any(|b| b == b' ' || b == b'\t') {
+        put(value);
+        return;
+    }
     let mut first = true;
     for word in value.split([' ', '\t']).filter(|w| !w.is_empty()) {
         if !first {

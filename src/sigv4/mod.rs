@@ -47,7 +47,7 @@ use sha2::{Digest, Sha256};
 pub use self::signing_key::{SigningKey, SigningKeyCache};
 pub use self::time::SigningTime;
 use canonical::CanonicalQuery;
-use uri_encode::{encode_into, COMPONENT};
+use uri_encode::{encode_component_into, COMPONENT};
 
 /// The only algorithm this crate signs with.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -390,11 +390,14 @@ impl Signer {
     /// `{access key id}/YYYYMMDD/region/service/aws4_request`, the credential as a POST form
     /// carries it (`x-amz-credential`), not encoded.
     pub fn credential(&self, time: SigningTime) -> String {
-        format!(
-            "{}/{}",
-            self.credentials.access_key_id,
-            self.credential_scope(time)
-        )
+        let id = &self.credentials.access_key_id;
+        let suffix = &self.encoded.scope_suffix;
+        let mut out = String::with_capacity(id.len() + 9 + suffix.len());
+        out.push_str(id);
+        out.push('/');
+        out.push_str(time.date());
+        out.push_str(suffix);
+        out
     }
 
     /// The signature of a browser-form (POST) upload: for SigV4 the string to sign is the
@@ -415,7 +418,9 @@ impl Signer {
     pub fn sign_post_policy(&self, policy_base64: &str, key: &SigningKey) -> String {
         let mut mac = key.keyed_mac();
         mac.update(policy_base64.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        let mut signature = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut signature);
+        ascii(&signature).to_owned()
     }
 
     /// The signing key for `time`'s day, from the cache when it holds that day's key.
@@ -540,7 +545,7 @@ impl Signer {
                 AmzParam::Date => out.push_str(time.amz_date()),
                 AmzParam::Expires => push_u32(out, request.expires_in),
                 AmzParam::SecurityToken => out.push_str(token.unwrap_or_default()),
-                AmzParam::SignedHeaders => encode_into(out, &signed_headers, COMPONENT),
+                AmzParam::SignedHeaders => encode_component_into(out, &signed_headers),
             }
         }
         while next_extra < extra.len() {
@@ -551,7 +556,16 @@ impl Signer {
 
         // Step 1: the canonical request, written whole and hashed once (one large update is
         // much cheaper than dozens of small ones).
-        let mut canonical_request = String::with_capacity(out.len() - query_start + 256);
+        let header_bytes: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+        let mut canonical_request = String::with_capacity(
+            out.len() - query_start
+                + request.method.len()
+                + 3 * request.path.len()
+                + header_bytes
+                + signed_headers.len()
+                + request.payload_hash.len()
+                + 8,
+        );
         let mut put = |s: &str| canonical_request.push_str(s);
         put(request.method);
         put("\n");

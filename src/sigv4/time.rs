@@ -80,16 +80,25 @@ impl SigningTime {
 
     /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339), for people and JSON.
     pub fn rfc3339(&self) -> String {
+        let mut out = String::with_capacity(20);
+        self.push_rfc3339(&mut out);
+        out
+    }
+
+    /// Appends [`SigningTime::rfc3339`] to `out`.
+    pub fn push_rfc3339(&self, out: &mut String) {
         let d = self.amz_date();
-        format!(
-            "{}-{}-{}T{}:{}:{}Z",
-            &d[0..4],
-            &d[4..6],
-            &d[6..8],
-            &d[9..11],
-            &d[11..13],
-            &d[13..15]
-        )
+        for (part, then) in [
+            (&d[0..4], "-"),
+            (&d[4..6], "-"),
+            (&d[6..8], "T"),
+            (&d[9..11], ":"),
+            (&d[11..13], ":"),
+            (&d[13..15], "Z"),
+        ] {
+            out.push_str(part);
+            out.push_str(then);
+        }
     }
 
     /// `YYYYMMDD`, the date in the credential scope.
