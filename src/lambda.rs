@@ -111,16 +111,25 @@ pub enum Event {
 }
 
 impl<'de> Deserialize<'de> for Event {
+    /// Reads the event's JSON text where it lies (the runtime deserialises from a slice): its
+    /// shape first, then, by that shape, REST (payload 1.0) or HTTP API / function URL
+    /// (payload 2.0) types directly, rather than lambda_http's untagged enum, which copies
+    /// the text again and tries payload 1.0 on every payload 2.0 event first.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        let raw = <&'de RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
         let shape: Shape =
-            serde_json::from_str(raw.get()).map_err(|_| de::Error::custom(NOT_AN_EVENT))?;
+            serde_json::from_str(text).map_err(|_| de::Error::custom(NOT_AN_EVENT))?;
         let v2 = shape.request_context.http;
         if shape.headers > MAX_HEADER_FIELDS || shape.multi_value_headers > MAX_HEADER_FIELDS {
             return Ok(Event::TooManyHeaderFields { v2 });
         }
-        let request =
-            serde_json::from_str(raw.get()).map_err(|_| de::Error::custom(NOT_AN_EVENT))?;
+        let not_an_event = |_| de::Error::custom(NOT_AN_EVENT);
+        let request = if v2 {
+            LambdaRequest::ApiGatewayV2(serde_json::from_str(text).map_err(not_an_event)?)
+        } else {
+            LambdaRequest::ApiGatewayV1(serde_json::from_str(text).map_err(not_an_event)?)
+        };
         Ok(Event::Request {
             request,
             has_authorizer: shape.request_context.authorizer,

@@ -463,48 +463,49 @@ impl Presigner {
         let bucket = request.bucket.as_str();
         let key_text = request.key.as_str();
         let endpoint = &self.endpoint;
-        // Host (with any port) and path, side by side in one buffer.
-        let mut host_path =
-            String::with_capacity(2 * bucket.len() + endpoint.host.len() + 3 * key_text.len() + 10);
-        let virtual_hosted = self.addressing(request.bucket) == Addressing::VirtualHosted;
-        if virtual_hosted {
-            host_path.push_str(bucket);
-            host_path.push('.');
-        }
-        host_path.push_str(&endpoint.host);
-        if let Some(port) = endpoint.port {
-            host_path.push(':');
-            host_path.push_str(&port.to_string());
-        }
-        let host_end = host_path.len();
-        host_path.push('/');
-        if !virtual_hosted {
-            host_path.push_str(bucket);
+        // Host (with any port) and path, side by side in this thread's reused buffer.
+        let capacity = 2 * bucket.len() + endpoint.host.len() + 3 * key_text.len() + 10;
+        sigv4::with_scratch(sigv4::Scratch::HostPath, capacity, |host_path| {
+            let virtual_hosted = self.addressing(request.bucket) == Addressing::VirtualHosted;
+            if virtual_hosted {
+                host_path.push_str(bucket);
+                host_path.push('.');
+            }
+            host_path.push_str(&endpoint.host);
+            if let Some(port) = endpoint.port {
+                host_path.push(':');
+                host_path.push_str(&port.to_string());
+            }
+            let host_end = host_path.len();
             host_path.push('/');
-        }
-        uri_encode::encode_path_into(&mut host_path, key_text);
-        let (host, path) = host_path.split_at(host_end);
+            if !virtual_hosted {
+                host_path.push_str(bucket);
+                host_path.push('/');
+            }
+            uri_encode::encode_path_into(host_path, key_text);
+            let (host, path) = host_path.split_at(host_end);
 
-        let scheme = match endpoint.scheme {
-            Scheme::Http => "http://",
-            Scheme::Https => "https://",
-        };
-        let mut url = String::with_capacity(scheme.len() + host_path.len() + 600);
-        url.push_str(scheme);
-        url.push_str(&host_path);
-        url.push('?');
-        let query_request = QueryRequest {
-            method: request.method.as_str(),
-            host,
-            path,
-            query: request.query,
-            headers: request.headers,
-            payload_hash: UNSIGNED_PAYLOAD,
-            expires_in: request.expiry.secs(),
-        };
-        self.signer
-            .presign_query_into(&query_request, time, key, &mut url, trace)?;
-        Ok(url)
+            let scheme = match endpoint.scheme {
+                Scheme::Http => "http://",
+                Scheme::Https => "https://",
+            };
+            let mut url = String::with_capacity(scheme.len() + host_path.len() + 600);
+            url.push_str(scheme);
+            url.push_str(host_path);
+            url.push('?');
+            let query_request = QueryRequest {
+                method: request.method.as_str(),
+                host,
+                path,
+                query: request.query,
+                headers: request.headers,
+                payload_hash: UNSIGNED_PAYLOAD,
+                expires_in: request.expiry.secs(),
+            };
+            self.signer
+                .presign_query_into(&query_request, time, key, &mut url, trace)?;
+            Ok(url)
+        })
     }
 }
 

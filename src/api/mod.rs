@@ -17,7 +17,8 @@ pub mod body;
 use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::json;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::config::{Config, CorsOrigin};
 use crate::s3::post::PostRequest;
@@ -284,15 +285,20 @@ impl Reply {
     /// The one log line per request: route, status, duration, and for a 500 what went wrong.
     /// Never the URL, a signature, the body, the caller or a secret.
     pub fn log_line(&self, elapsed: std::time::Duration) -> String {
-        let mut line = json!({
-            "route": self.route.as_str(),
-            "status": self.response.status,
-            "duration_us": elapsed.as_micros() as u64,
-        });
-        if let Some(detail) = &self.internal_error {
-            line["error"] = detail.as_str().into();
+        #[derive(Serialize)]
+        struct Line<'a> {
+            route: &'a str,
+            status: u16,
+            duration_us: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            error: Option<&'a str>,
         }
-        line.to_string()
+        to_json(&Line {
+            route: self.route.as_str(),
+            status: self.response.status,
+            duration_us: elapsed.as_micros() as u64,
+            error: self.internal_error.as_deref(),
+        })
     }
 }
 
@@ -408,7 +414,7 @@ impl App {
             Route::UploadForm => self.upload_form(&key, &constraints, now, expires_at)?,
             _ => self.download_url(&key, &constraints, now)?,
         };
-        Ok(self.respond(200, Some(body.to_string())))
+        Ok(self.respond(200, Some(body)))
     }
 
     /// A PUT URL; the constraints are signed in as headers the uploader must send.
@@ -418,7 +424,7 @@ impl App {
         constraints: &UploadConstraints,
         now: SigningTime,
         expires_at: SigningTime,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<String, ApiError> {
         if self.require_upload_constraints {
             if constraints.content_type.is_none() {
                 return Err(ApiError::ConstraintRequired("contentType"));
@@ -444,12 +450,20 @@ impl App {
         };
         let url = self.sign(&object, now)?;
         if constraints.is_empty() {
-            return Ok(json!({ "presignedUrl": url }));
+            return Ok(to_json(&UrlAnswer {
+                presigned_url: &url,
+                headers: None,
+                expires_at: None,
+            }));
         }
-        Ok(json!({
-            "presignedUrl": url,
-            "headers": required_headers(constraints, length_text),
-            "expiresAt": expires_at.rfc3339(),
+        Ok(to_json(&UrlAnswer {
+            presigned_url: &url,
+            headers: Some(RequiredHeaders {
+                content_type: constraints.content_type.map(ImageType::as_str),
+                content_length: length_text.as_deref(),
+                content_sha256: constraints.content_sha256.as_ref().map(|s| s.as_str()),
+            }),
+            expires_at: Some(&expires_at.rfc3339()),
         }))
     }
 
@@ -459,7 +473,7 @@ impl App {
         key: &ObjectKey,
         constraints: &UploadConstraints,
         now: SigningTime,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<String, ApiError> {
         if !constraints.is_empty() {
             return Err(ApiError::ConstraintsOnDownload);
         }
@@ -467,7 +481,11 @@ impl App {
             query: &[("response-content-type", DOWNLOAD_CONTENT_TYPE)],
             ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, self.expiry)
         };
-        Ok(json!({ "presignedUrl": self.sign(&object, now)? }))
+        Ok(to_json(&UrlAnswer {
+            presigned_url: &self.sign(&object, now)?,
+            headers: None,
+            expires_at: None,
+        }))
     }
 
     /// A browser form: a POST policy for this key, one image type and 1 to
@@ -478,7 +496,7 @@ impl App {
         constraints: &UploadConstraints,
         now: SigningTime,
         expires_at: SigningTime,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<String, ApiError> {
         if constraints.content_length.is_some() || constraints.content_sha256.is_some() {
             return Err(ApiError::NotForForms);
         }
@@ -496,12 +514,11 @@ impl App {
             .presigner
             .presign_post(&request, now)
             .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
-        let fields: serde_json::Map<String, serde_json::Value> = form
-            .fields
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value.into()))
-            .collect();
-        Ok(json!({ "url": form.url, "fields": fields, "expiresAt": expires_at.rfc3339() }))
+        Ok(to_json(&FormAnswer {
+            url: &form.url,
+            fields: Fields(&form.fields),
+            expires_at: &expires_at.rfc3339(),
+        }))
     }
 
     fn sign(&self, object: &ObjectRequest, now: SigningTime) -> Result<String, ApiError> {
@@ -532,7 +549,13 @@ impl App {
     }
 
     fn error_response(&self, error: &ApiError) -> Response {
-        let body = json!({ "message": error.to_string() }).to_string();
+        #[derive(Serialize)]
+        struct Message {
+            message: String,
+        }
+        let body = to_json(&Message {
+            message: error.to_string(),
+        });
         let mut response = self.respond(error.status(), Some(body));
         match error {
             ApiError::MethodNotAllowed => response.headers.push(("allow", ALLOWED_METHODS.into())),
@@ -545,20 +568,53 @@ impl App {
     }
 }
 
+/// `{"presignedUrl": ..., "headers"?: {...}, "expiresAt"?: ...}`.
+#[derive(Serialize)]
+struct UrlAnswer<'a> {
+    #[serde(rename = "presignedUrl")]
+    presigned_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<RequiredHeaders<'a>>,
+    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
+    expires_at: Option<&'a str>,
+}
+
 /// The headers an upload must send exactly as signed.
-fn required_headers(
-    constraints: &UploadConstraints,
-    length_text: Option<String>,
-) -> serde_json::Map<String, serde_json::Value> {
-    let mut required = serde_json::Map::new();
-    if let Some(t) = constraints.content_type {
-        required.insert("Content-Type".into(), ImageType::as_str(t).into());
+#[derive(Serialize)]
+struct RequiredHeaders<'a> {
+    #[serde(rename = "Content-Type", skip_serializing_if = "Option::is_none")]
+    content_type: Option<&'a str>,
+    #[serde(rename = "Content-Length", skip_serializing_if = "Option::is_none")]
+    content_length: Option<&'a str>,
+    #[serde(
+        rename = "x-amz-checksum-sha256",
+        skip_serializing_if = "Option::is_none"
+    )]
+    content_sha256: Option<&'a str>,
+}
+
+/// `{"url": ..., "fields": {...}, "expiresAt": ...}`; the fields in the order a form sends them.
+#[derive(Serialize)]
+struct FormAnswer<'a> {
+    url: &'a str,
+    fields: Fields<'a>,
+    #[serde(rename = "expiresAt")]
+    expires_at: &'a str,
+}
+
+struct Fields<'a>(&'a [(&'static str, String)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
-    if let Some(n) = length_text {
-        required.insert("Content-Length".into(), n.into());
-    }
-    if let Some(sha) = &constraints.content_sha256 {
-        required.insert("x-amz-checksum-sha256".into(), sha.as_str().into());
-    }
-    required
+}
+
+/// JSON text of a value built only of strings and numbers, which always serialises.
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }

@@ -474,7 +474,7 @@ impl Signer {
         time: SigningTime,
         key: &SigningKey,
         out: &mut String,
-        trace: Option<&mut Trace>,
+        mut trace: Option<&mut Trace>,
     ) -> Result<(), Error> {
         check_request(request)?;
 
@@ -555,52 +555,56 @@ impl Signer {
         }
 
         // Step 1: the canonical request, written whole and hashed once (one large update is
-        // much cheaper than dozens of small ones).
+        // much cheaper than dozens of small ones), in this thread's reused buffer.
         let header_bytes: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-        let mut canonical_request = String::with_capacity(
-            out.len() - query_start
-                + request.method.len()
-                + 3 * request.path.len()
-                + header_bytes
-                + signed_headers.len()
-                + request.payload_hash.len()
-                + 8,
-        );
-        let mut put = |s: &str| canonical_request.push_str(s);
-        put(request.method);
-        put("\n");
-        canonical::canonical_uri(
-            request.path,
-            self.settings.normalize_path,
-            self.settings.uri_encoding,
-            &mut put,
-        );
-        put("\n");
-        put(&out[query_start..]);
-        put("\n");
-        for (i, (name, value)) in headers.iter().enumerate() {
-            if i > 0 && headers[i - 1].0 == *name {
-                put(",");
-            } else {
-                if i > 0 {
-                    put("\n");
+        let capacity = out.len() - query_start
+            + request.method.len()
+            + 3 * request.path.len()
+            + header_bytes
+            + signed_headers.len()
+            + request.payload_hash.len()
+            + 8;
+        let query = &out[query_start..];
+        let digest = with_scratch(Scratch::CanonicalRequest, capacity, |canonical_request| {
+            let mut put = |s: &str| canonical_request.push_str(s);
+            put(request.method);
+            put("\n");
+            canonical::canonical_uri(
+                request.path,
+                self.settings.normalize_path,
+                self.settings.uri_encoding,
+                &mut put,
+            );
+            put("\n");
+            put(query);
+            put("\n");
+            for (i, (name, value)) in headers.iter().enumerate() {
+                if i > 0 && headers[i - 1].0 == *name {
+                    put(",");
+                } else {
+                    if i > 0 {
+                        put("\n");
+                    }
+                    put(name);
+                    put(":");
                 }
-                put(name);
-                put(":");
+                canonical::header_value_words(value, &mut put);
             }
-            canonical::header_value_words(value, &mut put);
-        }
-        put("\n\n");
-        put(&signed_headers);
-        put("\n");
-        put(request.payload_hash);
-        let digest = Sha256::digest(canonical_request.as_bytes());
+            put("\n\n");
+            put(&signed_headers);
+            put("\n");
+            put(request.payload_hash);
+            if let Some(t) = trace.as_deref_mut() {
+                t.canonical_request.clone_from(canonical_request);
+            }
+            Sha256::digest(canonical_request.as_bytes())
+        });
         let mut digest_hex = [0u8; 64];
         hex_into(&digest, &mut digest_hex);
 
-        // Steps 2 and 4: the string to sign, into the HMAC keyed with the signing key (3).
-        let mut string_to_sign = String::with_capacity(160);
-        for part in [
+        // Steps 2 and 4: the string to sign, streamed into the HMAC keyed with the signing key
+        // (3); written out only for a trace.
+        let string_to_sign = [
             ALGORITHM,
             "\n",
             time.amz_date(),
@@ -609,11 +613,11 @@ impl Signer {
             &self.encoded.scope_suffix,
             "\n",
             ascii(&digest_hex),
-        ] {
-            string_to_sign.push_str(part);
-        }
+        ];
         let mut mac = key.keyed_mac();
-        mac.update(string_to_sign.as_bytes());
+        for part in string_to_sign {
+            mac.update(part.as_bytes());
+        }
         let mut signature = [0u8; 64];
         hex_into(&mac.finalize().into_bytes(), &mut signature);
         let signature = ascii(&signature);
@@ -626,13 +630,44 @@ impl Signer {
         out.push_str(signature);
 
         if let Some(t) = trace {
-            t.canonical_request = canonical_request;
-            t.string_to_sign = string_to_sign;
+            t.string_to_sign = string_to_sign.concat();
             t.signature = signature.to_owned();
             t.signed_headers = signed_headers.into_owned();
         }
         Ok(())
     }
+}
+
+/// Which of this thread's scratch strings [`with_scratch`] lends: one per use that can be
+/// nested in another.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scratch {
+    /// The canonical request, while it is hashed.
+    CanonicalRequest,
+    /// An object URL's host and path (`s3`), while its query is signed.
+    HostPath,
+}
+
+/// Runs `f` with one of this thread's scratch strings, cleared and with room for `capacity`
+/// bytes: one allocation per thread instead of one per signature. The string is taken out of
+/// the thread-local and put back after, so a nested use of the same one, or a use while the
+/// thread is torn down, simply gets a fresh string.
+pub(crate) fn with_scratch<R>(
+    which: Scratch,
+    capacity: usize,
+    f: impl FnOnce(&mut String) -> R,
+) -> R {
+    use std::cell::Cell;
+    thread_local! {
+        static SCRATCH: [Cell<String>; 2] = const { [Cell::new(String::new()), Cell::new(String::new())] };
+    }
+    let slot = which as usize;
+    let mut buffer = SCRATCH.try_with(|s| s[slot].take()).unwrap_or_default();
+    buffer.clear();
+    buffer.reserve(capacity);
+    let result = f(&mut buffer);
+    let _ = SCRATCH.try_with(|s| s[slot].set(buffer));
+    result
 }
 
 /// The intermediates of one signature, kept when asked for.

@@ -12,9 +12,11 @@ pub fn event_json(file: &str, edit: impl FnOnce(&mut Value)) -> Value {
     value
 }
 
-/// The event in `tests/events/{file}` after `edit`, deserialised as the runtime does.
+/// The event in `tests/events/{file}` after `edit`, deserialised as the runtime does: from
+/// its JSON text.
 pub fn event(file: &str, edit: impl FnOnce(&mut Value)) -> Event {
-    serde_json::from_value(event_json(file, edit)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    serde_json::from_str(&event_json(file, edit).to_string())
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 /// An edit that sets a plain-text body.
