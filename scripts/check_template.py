@@ -44,7 +44,39 @@ VARIANTS = {
     "http-open": {"FrontDoor": "HttpApi", "TrustBodyUserId": "true"},
     "http-jwt": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example"},
     "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
+    "http-jwt-arm64": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                       "Architecture": "arm64"},
 }
+
+# How each architecture's function is built, statically: SAM's Rust builder for x86_64 (its
+# `cargo lambda build --release` builds the target Cargo.toml names), the Makefile for arm64
+# (SAM's Rust builder would pass --arm64, which cargo-lambda builds as glibc, dynamic).
+FUNCTIONS = {"x86_64": "PresignerFunction", "arm64": "PresignerFunctionArm64"}
+
+
+def check_static_builds(sam, root):
+    """The build recipes behind the two functions produce static musl binaries."""
+    import tomllib
+
+    with open(os.path.join(root, "Cargo.toml"), "rb") as f:
+        cargo = tomllib.load(f)
+    target = cargo["package"]["metadata"]["lambda"]["build"]["target"]
+    check(target == ["x86_64-unknown-linux-musl"], f"cargo-lambda's default target is {target}")
+    x86 = sam["Resources"][FUNCTIONS["x86_64"]]
+    check(x86["Metadata"]["BuildMethod"] == "rust-cargolambda", "x86_64: SAM's Rust builder")
+    check(x86["Metadata"]["BuildProperties"]["Binary"] == "presigner", "x86_64: the presigner binary")
+    arm = sam["Resources"][FUNCTIONS["arm64"]]
+    check(arm["Metadata"]["BuildMethod"] == "makefile", "arm64: SAM's makefile builder")
+    with open(os.path.join(root, "Makefile")) as f:
+        makefile = f.read()
+    recipe = makefile.split("build-PresignerFunctionArm64:", 1)[-1].split("\n\n", 1)[0]
+    check("cargo lambda build --release" in recipe and "--target aarch64-unknown-linux-musl" in recipe
+          and '$(ARTIFACTS_DIR)/bootstrap' in recipe, "arm64: the Makefile builds static musl into ARTIFACTS_DIR")
+    with open(os.path.join(root, "samconfig.toml"), "rb") as f:
+        samconfig = tomllib.load(f)
+    build = samconfig["default"]["build"]["parameters"]
+    check(build.get("beta_features") is True and build.get("build_in_source") is True,
+          "samconfig.toml: beta features (the Rust builder) and builds in source")
 
 # Parameter sets the Rules must refuse, with a word of the refusal.
 REFUSED = {
@@ -227,15 +259,20 @@ def assert_variant(name, given, cfn, sam):
     res_all = res
     res = res["Resources"]
     door = given["FrontDoor"]
+    arch = values["Architecture"]
+    fn_name = FUNCTIONS[arch]
+    check([n for n in FUNCTIONS.values() if n in res] == [fn_name], f"{name}: only the {arch} function")
     auth = "CognitoUserPoolArn" in given or "JwtIssuer" in given
     expires = int(values["UrlExpiresSeconds"])
 
-    fn = res["PresignerFunction"]["Properties"]
+    fn = res[fn_name]["Properties"]
     check(fn["Runtime"] == "provided.al2023" and fn["Handler"] == "bootstrap", "runtime")
-    check(fn["Architectures"] == [{"Ref": "Architecture"}], "architecture from the parameter")
+    check(fn["Architectures"] == [arch], f"{name}: architecture {arch}")
+    check(sam["Parameters"]["Architecture"]["Default"] == "x86_64", "x86_64 (static, measured) by default")
     check(fn["MemorySize"] == 128 and fn["Timeout"] <= 10, "memory and timeout")
     check(fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "the function's own role")
     env = fn["Environment"]["Variables"]
+    check(fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "the function's own role")
     check(env["S3_BUCKET_NAME"] == {"Ref": "ImagesBucket"}, "bucket name")
     check("AWS_REGION" not in env, "AWS_REGION is reserved: Lambda sets it")
     check(env["S3_ENDPOINT_URL"] == {"Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}"}, "endpoint")
@@ -246,7 +283,6 @@ def assert_variant(name, given, cfn, sam):
           f"{name}: the body is never trusted behind an authenticator")
     check(sam["Parameters"]["TrustBodyUserId"]["Default"] == "false", "the body is not trusted by default")
     check("Default" not in sam["Parameters"]["FrontendOrigin"], "FrontendOrigin has no (localhost) default")
-    check(sam["Resources"]["PresignerFunction"]["Metadata"]["BuildMethod"] == "rust-cargolambda", "built by cargo-lambda")
 
     role = res["FunctionRole"]["Properties"]
     statements = [s for pol in role["Policies"] for s in pol["PolicyDocument"]["Statement"]]
@@ -413,8 +449,9 @@ def assert_variant(name, given, cfn, sam):
     return res_all
 
 
-def run_checks(sam_text, with_lint=True):
+def run_checks(sam_text, with_lint=True, root="."):
     sam = yaml_parse(sam_text)
+    check_static_builds(sam, root)
     if with_lint:
         lint(sam, "SAM template")
     cfn = expand(sam)
@@ -468,9 +505,12 @@ def mutations(sam_text):
             lambda r, t: r["HttpApi"]["Properties"]["CorsConfiguration"].update({"AllowHeaders": ["content-type"]})),
         "a localhost default origin": edit(lambda r, t: t["Parameters"]["FrontendOrigin"].update({"Default": "http://localhost:3000"})),
         "the body trusted behind an authenticator": edit(
-            lambda r, t: r["PresignerFunction"]["Properties"]["Environment"]["Variables"].update({"TRUST_BODY_USER_ID": {"Ref": "TrustBodyUserId"}})),
+            lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].update({"TRUST_BODY_USER_ID": {"Ref": "TrustBodyUserId"}})),
         "the open contract without asking": edit(lambda r, t: t["Rules"].pop("AnAuthenticatorOrTheOpenContractOnPurpose")),
         "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
+        "the arm64 function built by SAM's Rust builder (--arm64: dynamic glibc)": edit(
+            lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
+        "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
     }
 
@@ -482,8 +522,9 @@ def main():
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
     with open(path) as f:
         sam_text = f.read()
+    root = os.path.dirname(os.path.abspath(path))
     try:
-        run_checks(sam_text)
+        run_checks(sam_text, root=root)
     except Broken as e:
         print(f"template check failed: {e}")
         sys.exit(1)
@@ -496,7 +537,7 @@ def main():
         for what, make in mutations(sam_text).items():
             broken_text = yaml.safe_dump(make(), sort_keys=False)
             try:
-                run_checks(broken_text, with_lint=False)
+                run_checks(broken_text, with_lint=False, root=root)
                 missed.append(what)
             except (Broken, KeyError, ValueError, TypeError):
                 pass  # caught: an assertion, or the wiring it looks for is gone

@@ -140,8 +140,13 @@ fn cold_run(c: &Contender, event: &str, home: &Path) -> Result<(ColdRun, String)
 }
 
 /// One process serving `n` invocations after its first; latency from event handed out to
-/// response received.
-fn warm_run(c: &Contender, event: &str, home: &Path, n: usize) -> Result<Vec<Duration>, String> {
+/// response received, and the process's CPU time in all (init and first invocation included).
+fn warm_run(
+    c: &Contender,
+    event: &str,
+    home: &Path,
+    n: usize,
+) -> Result<(Vec<Duration>, Duration), String> {
     let api = RuntimeApi::start();
     for _ in 0..=n {
         api.push_event(event.to_owned());
@@ -151,7 +156,7 @@ fn warm_run(c: &Contender, event: &str, home: &Path, n: usize) -> Result<Vec<Dur
     lambda_env(&mut cmd, &api.addr, home, &c.cwd);
     let child = cmd.spawn().map_err(|e| format!("{}: {e}", c.id))?;
     let (responses, _) = api.wait_for(n + 1, Duration::from_secs(300));
-    kill_and_reap(child.id());
+    let (_, cpu) = kill_and_reap(child.id());
     if responses.len() < n + 1 {
         return Err(format!(
             "{}: only {} of {} warm responses",
@@ -163,11 +168,13 @@ fn warm_run(c: &Contender, event: &str, home: &Path, n: usize) -> Result<Vec<Dur
     let t = api.timeline();
     let served: BTreeMap<&str, Instant> =
         t.served.iter().map(|(id, at)| (id.as_str(), *at)).collect();
-    Ok(t.responded
+    let latencies = t
+        .responded
         .iter()
         .skip(1)
         .filter_map(|(id, at)| served.get(id.as_str()).map(|s| *at - *s))
-        .collect())
+        .collect();
+    Ok((latencies, cpu))
 }
 
 /// Runs one invocation under strace and returns every connect() that is not loopback or a
@@ -337,18 +344,24 @@ fn machine() -> String {
     )
 }
 
-/// Median signing times (ns) from criterion's output for `cargo bench --bench signing`.
+/// Median signing times (ns) from criterion's output for `cargo bench --bench signing`: the
+/// glibc build's (target/criterion) and the shipped static musl build's (target/musl-bench).
 fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
     [
-        ("ours_cached_key", "ours, cached signing key"),
-        ("ours_fresh_key", "ours, signing key derived each time"),
-        ("rusty_s3", "rusty-s3"),
-        ("aws_sigv4", "aws-sigv4 crate"),
+        ("target", "ours_cached_key", "ours, cached signing key"),
+        ("target", "ours_fresh_key", "ours, signing key derived each time"),
+        ("target", "rusty_s3", "rusty-s3"),
+        ("target", "aws_sigv4", "aws-sigv4 crate"),
+        (
+            "target/musl-bench",
+            "ours_cached_key",
+            "ours, cached signing key, static musl build (shipped)",
+        ),
     ]
     .into_iter()
-    .map(|(id, label)| {
+    .map(|(dir, id, label)| {
         let path = root.join(format!(
-            "target/criterion/presign_put_url/{id}/new/estimates.json"
+            "{dir}/criterion/presign_put_url/{id}/new/estimates.json"
         ));
         let v = std::fs::read_to_string(path)
             .ok()
@@ -371,6 +384,9 @@ struct Summary {
     id: &'static str,
     runs: Vec<ColdRun>,
     warm: Vec<Duration>,
+    /// CPU per warm invocation: the warm process's CPU less the median cold start's, over
+    /// the invocations after the first.
+    warm_cpu: Duration,
     size: u64,
     zipped: Option<u64>,
 }
@@ -386,6 +402,12 @@ impl Summary {
     }
     fn median_rss_kib(&self) -> i64 {
         median_of(&mut self.runs.iter().map(|r| r.max_rss_kib).collect::<Vec<_>>())
+    }
+    fn median_cpu(&self) -> Duration {
+        median_of(&mut self.runs.iter().map(|r| r.cpu).collect::<Vec<_>>())
+    }
+    fn median_init(&self) -> Duration {
+        median_of(&mut self.runs.iter().map(|r| r.init).collect::<Vec<_>>())
     }
 }
 
@@ -507,39 +529,52 @@ fn main() {
         .and_then(|e| e.ok())
         .map(|e| e.path().join("site-packages"))
         .unwrap_or_default();
+    let variant = |name: &str| bench.join("target/variants").join(name);
+    let binary = |id: &'static str, label: &'static str, path: PathBuf| Contender {
+        id,
+        label,
+        program: path.clone(),
+        args: vec![],
+        cwd: bench.clone(),
+        artefact: Artefact::Binary(path),
+    };
     let contenders = vec![
-        Contender {
-            id: "ours",
-            label: "presigner (ours)",
-            program: bench.join("target/release/presigner"),
-            args: vec![],
-            cwd: bench.clone(),
-            artefact: Artefact::Binary(bench.join("target/release/presigner")),
-        },
-        Contender {
-            id: "floor",
-            label: "floor: lambda_http, constant body",
-            program: bench.join("target/release/bench-floor"),
-            args: vec![],
-            cwd: bench.clone(),
-            artefact: Artefact::Binary(bench.join("target/release/bench-floor")),
-        },
-        Contender {
-            id: "sdk",
-            label: "aws-config + aws-sdk-s3",
-            program: bench.join("target/release/bench-sdk"),
-            args: vec![],
-            cwd: bench.clone(),
-            artefact: Artefact::Binary(bench.join("target/release/bench-sdk")),
-        },
-        Contender {
-            id: "rusty",
-            label: "rusty-s3",
-            program: bench.join("target/release/bench-rusty"),
-            args: vec![],
-            cwd: bench.clone(),
-            artefact: Artefact::Binary(bench.join("target/release/bench-rusty")),
-        },
+        binary(
+            "ours",
+            "presigner (ours, shipped: static musl)",
+            variant("ours-musl"),
+        ),
+        binary(
+            "ours-static-glibc",
+            "presigner, static glibc",
+            variant("ours-static-glibc"),
+        ),
+        binary(
+            "ours-dynamic",
+            "presigner, dynamic glibc",
+            variant("ours-dynamic"),
+        ),
+        binary(
+            "floor",
+            "floor: lambda_http, constant body (dynamic glibc)",
+            variant("floor-dynamic"),
+        ),
+        binary(
+            "floor-static-glibc",
+            "floor, static glibc",
+            variant("floor-static-glibc"),
+        ),
+        binary("floor-musl", "floor, static musl", variant("floor-musl")),
+        binary(
+            "sdk",
+            "aws-config + aws-sdk-s3",
+            bench.join("target/release/bench-sdk"),
+        ),
+        binary(
+            "rusty",
+            "rusty-s3",
+            bench.join("target/release/bench-rusty"),
+        ),
         Contender {
             id: "python",
             label: "Python 3.11 + boto3 (original)",
@@ -599,7 +634,7 @@ fn main() {
         );
         eprintln!("network check: {} opened only loopback sockets", c.id);
         let (_, response) = cold_run(c, &event, &home).unwrap_or_else(|e| panic!("{e}"));
-        if c.id != "floor" {
+        if !c.id.starts_with("floor") {
             shapes.insert(
                 c.id,
                 url_shape(&response).unwrap_or_else(|e| panic!("{}: {e}", c.id)),
@@ -657,17 +692,22 @@ fn main() {
     let mut summaries = Vec::new();
     for (c, runs) in contenders.iter().zip(cold) {
         eprintln!("warm: {} x{warm_n}", c.id);
-        let mut warm = warm_run(c, &event, &home, warm_n).unwrap_or_else(|e| panic!("{e}"));
+        let (mut warm, warm_total_cpu) =
+            warm_run(c, &event, &home, warm_n).unwrap_or_else(|e| panic!("{e}"));
         warm.sort();
         let (size, zipped) = artefact_size(&c.artefact);
-        summaries.push(Summary {
+        let mut summary = Summary {
             label: c.label,
             id: c.id,
             runs,
             warm,
+            warm_cpu: Duration::ZERO,
             size,
             zipped,
-        });
+        };
+        summary.warm_cpu =
+            warm_total_cpu.saturating_sub(summary.median_cpu()) / warm_n.max(1) as u32;
+        summaries.push(summary);
     }
 
     if only.is_some() {
@@ -701,6 +741,7 @@ fn report(
 ) -> String {
     let by = |id: &str| s.iter().find(|x| x.id == id).expect(id);
     let (ours, floor, python) = (by("ours"), by("floor"), by("python"));
+    let (ours_dynamic, floor_musl) = (by("ours-dynamic"), by("floor-musl"));
     let mut r = String::new();
     let _ = writeln!(r, "# Benchmark results\n");
     let _ = writeln!(r, "Written by `bench/run` (which builds every contender, runs `cargo bench --bench signing`, then `bench/harness`).\n");
@@ -746,9 +787,9 @@ fn report(
     let _ = writeln!(r, "\n## Warm latency and size\n");
     let _ = writeln!(
         r,
-        "| contender | warm median µs | warm p99 µs | size | zip SAM uploads |"
+        "| contender | warm median µs | warm p99 µs | warm CPU µs per invocation | size | zip SAM uploads |"
     );
-    let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: | ---: |");
     for x in s {
         let size = match x.zipped {
             Some(_) => format!("{:.3} MB stripped binary", x.size as f64 / 1e6),
@@ -756,12 +797,42 @@ fn report(
         };
         let _ = writeln!(
             r,
-            "| {} | {:.0} | {:.0} | {size} | {} |",
+            "| {} | {:.0} | {:.0} | {:.1} | {size} | {} |",
             x.label,
             percentile(&x.warm, 0.5).as_secs_f64() * 1e6,
             percentile(&x.warm, 0.99).as_secs_f64() * 1e6,
+            x.warm_cpu.as_secs_f64() * 1e6,
             x.zipped
                 .map_or("-".to_owned(), |z| format!("{:.3} MB", z as f64 / 1e6)),
+        );
+    }
+    let _ = writeln!(r, "\n## Static or dynamic\n");
+    let _ = writeln!(r, "The same code linked three ways (x86_64, cargo-lambda's release settings). Cold is the median spawn-to-first-response; ratios are to the dynamic glibc floor.\n");
+    let _ = writeln!(r, "| build | cold ms | vs floor | init ms | cold CPU ms | peak RSS MiB | vs floor | warm µs | warm CPU µs | binary B | zip B |");
+    let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for id in [
+        "ours",
+        "ours-static-glibc",
+        "ours-dynamic",
+        "floor-musl",
+        "floor-static-glibc",
+        "floor",
+    ] {
+        let x = by(id);
+        let _ = writeln!(
+            r,
+            "| {} | {:.2} | {:.2}x | {:.2} | {:.2} | {:.2} | {:.2}x | {:.0} | {:.1} | {} | {} |",
+            x.label,
+            ms(x.median_total()),
+            x.median_total().as_secs_f64() / floor.median_total().as_secs_f64(),
+            ms(x.median_init()),
+            ms(x.median_cpu()),
+            x.median_rss_kib() as f64 / 1024.0,
+            x.median_rss_kib() as f64 / floor.median_rss_kib() as f64,
+            percentile(&x.warm, 0.5).as_secs_f64() * 1e6,
+            x.warm_cpu.as_secs_f64() * 1e6,
+            x.size,
+            x.zipped.map_or("-".to_owned(), |z| z.to_string()),
         );
     }
     let _ = writeln!(
@@ -788,11 +859,32 @@ fn report(
     let mut row = |t: &str, m: String, ok: bool| {
         let _ = writeln!(r, "| {t} | {m} | {} |", if ok { "yes" } else { "**no**" });
     };
-    let ratio = ours.median_total().as_secs_f64() / floor.median_total().as_secs_f64();
+    let cold = |a: &Summary, b: &Summary| {
+        a.median_total().as_secs_f64() / b.median_total().as_secs_f64()
+    };
+    let ratio = cold(ours, floor);
     row(
-        "cold start within 1.10x the floor's median",
+        "shipped (static musl) cold start at most 0.80x the dynamic glibc floor's",
         format!("{ratio:.3}x"),
-        ratio <= 1.10,
+        ratio <= 0.80,
+    );
+    let rss_ratio = ours.median_rss_kib() as f64 / floor.median_rss_kib() as f64;
+    row(
+        "shipped peak RSS at most 0.60x the dynamic glibc floor's",
+        format!("{rss_ratio:.3}x"),
+        rss_ratio <= 0.60,
+    );
+    let same = cold(ours, floor_musl);
+    row(
+        "shipped cold start within 1.05x the floor built the same way (static musl)",
+        format!("{same:.3}x"),
+        same <= 1.05,
+    );
+    let dynamic = cold(ours_dynamic, floor);
+    row(
+        "dynamic glibc build within 1.10x the dynamic floor",
+        format!("{dynamic:.3}x"),
+        dynamic <= 1.10,
     );
     let speedup = python.median_total().as_secs_f64() / ours.median_total().as_secs_f64();
     row(
@@ -800,20 +892,20 @@ fn report(
         format!("{speedup:.0}x"),
         speedup >= 10.0,
     );
-    let size = ours.size as f64 / floor.size as f64;
+    let size = ours.size as f64 / floor_musl.size as f64;
     row(
-        "binary at most 10% larger than the floor's",
+        "binary at most 10% larger than the floor's, both static musl",
         format!(
             "{:+.1}% ({} vs {} bytes)",
             (size - 1.0) * 100.0,
             ours.size,
-            floor.size
+            floor_musl.size
         ),
         size <= 1.10,
     );
-    let rss = (ours.median_rss_kib() - floor.median_rss_kib()) as f64 / 1024.0;
+    let rss = (ours.median_rss_kib() - floor_musl.median_rss_kib()) as f64 / 1024.0;
     row(
-        "peak RSS within 1 MiB of the floor's",
+        "peak RSS within 1 MiB of the floor's, both static musl",
         format!("{rss:+.2} MiB"),
         rss.abs() <= 1.0,
     );
