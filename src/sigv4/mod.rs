@@ -480,17 +480,29 @@ impl Signer {
 
         // Canonical headers: lowercase names, sorted (stably, so repeated names keep their
         // order of arrival).
-        let mut headers: Vec<(Cow<str>, &str)> = Vec::with_capacity(request.headers.len() + 1);
-        headers.push((Cow::Borrowed("host"), request.host));
-        for (name, value) in request.headers {
+        // On the stack for the few headers a presigned URL signs; on the heap beyond that.
+        const ON_STACK: usize = 8;
+        let count = request.headers.len() + 1;
+        let mut stack: [(Cow<str>, &str); ON_STACK] =
+            std::array::from_fn(|_| (Cow::Borrowed(""), ""));
+        let mut heap = Vec::new();
+        let headers: &mut [(Cow<str>, &str)] = if count <= ON_STACK {
+            &mut stack[..count]
+        } else {
+            heap.resize(count, (Cow::Borrowed(""), ""));
+            &mut heap
+        };
+        headers[0] = (Cow::Borrowed("host"), request.host);
+        for (slot, (name, value)) in headers[1..].iter_mut().zip(request.headers) {
             let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
                 Cow::Owned(name.to_ascii_lowercase())
             } else {
                 Cow::Borrowed(*name)
             };
-            headers.push((name, value));
+            *slot = (name, value);
         }
         headers.sort_by(|a, b| a.0.cmp(&b.0));
+        let headers = &*headers;
         let signed_headers: Cow<str> = if headers.len() == 1 {
             Cow::Borrowed("host")
         } else {
@@ -885,6 +897,36 @@ mod tests {
         assert_eq!(
             s.presign(&r, t).unwrap_err(),
             Error::ReservedQueryParameter("X-AMZ-CREDENTIAL".into())
+        );
+    }
+
+    #[test]
+    fn many_headers_sign_like_few() {
+        // Beyond the headers kept on the stack, the same canonical form.
+        let s = signer(None);
+        let t = SigningTime::from_unix_seconds(1_700_000_000).unwrap();
+        let names: Vec<String> = (0..12).rev().map(|i| format!("X-Meta-{i:02}")).collect();
+        let headers: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let r = QueryRequest {
+            headers: &headers,
+            ..request()
+        };
+        let signed = s.presign(&r, t).unwrap();
+        let expected: Vec<String> = std::iter::once("host".to_owned())
+            .chain((0..12).map(|i| format!("x-meta-{i:02}")))
+            .collect();
+        assert_eq!(signed.trace.signed_headers, expected.join(";"));
+        assert!(signed
+            .trace
+            .canonical_request
+            .contains("\nhost:example.com\nx-meta-00:v\n"));
+        let few = QueryRequest {
+            headers: &headers[..3],
+            ..request()
+        };
+        assert_eq!(
+            s.presign(&few, t).unwrap().trace.signed_headers,
+            "host;x-meta-09;x-meta-10;x-meta-11"
         );
     }
 
