@@ -254,6 +254,16 @@ def of_type(res, kind):
     return {n: r for n, r in res.items() if r["Type"] == kind}
 
 
+def check_authorized(name, routes, auth, auth_type, authorizer):
+    """With authentication on, every route needs it and names the authorizer; off, none does."""
+    for key, r in routes.items():
+        if auth:
+            check(r["AuthorizationType"] == auth_type, f"{name}: {key} needs {auth_type}")
+            check(r.get("AuthorizerId") == {"Ref": authorizer}, f"{name}: {key} uses the authorizer")
+        else:
+            check(r["AuthorizationType"] == "NONE" and "AuthorizerId" not in r, f"{name}: {key} open")
+
+
 def assert_variant(name, given, cfn, sam):
     res, values = resolve(cfn, given)
     res_all = res
@@ -348,11 +358,7 @@ def assert_variant(name, given, cfn, sam):
         authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
         for n, p in posts.items():
             check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
-            if auth:
-                check(p["AuthorizationType"] == "COGNITO_USER_POOLS", f"{name}: {n} needs a signed-in user")
-                check(p.get("AuthorizerId") == {"Ref": "RestCognitoAuthorizer"}, f"{name}: {n} uses the authorizer")
-            else:
-                check(p["AuthorizationType"] == "NONE" and "AuthorizerId" not in p, f"{n} open")
+        check_authorized(name, posts, auth, "COGNITO_USER_POOLS", "RestCognitoAuthorizer")
         if auth:
             (a,) = authorizers.values()
             check(a["Properties"]["ProviderARNs"] == [{"Ref": "CognitoUserPoolArn"}], "the user pool")
@@ -392,12 +398,7 @@ def assert_variant(name, given, cfn, sam):
         check(set(routes) == {"POST /api/upload_url", "POST /api/upload_form", "POST /api/download_url"},
               f"routes {sorted(routes)}")
         authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
-        for key, r in routes.items():
-            if auth:
-                check(r["AuthorizationType"] == "JWT", f"{name}: {key} needs a JWT")
-                check(r.get("AuthorizerId") == {"Ref": "HttpJwtAuthorizer"}, f"{name}: {key} uses the authorizer")
-            else:
-                check(r["AuthorizationType"] == "NONE" and "AuthorizerId" not in r, f"{key} open")
+        check_authorized(name, routes, auth, "JWT", "HttpJwtAuthorizer")
         if auth:
             (a,) = authorizers.values()
             jwt = a["Properties"]["JwtConfiguration"]

@@ -107,6 +107,18 @@ def freeze(at):
     botocore.signers.get_current_datetime = lambda remove_tzinfo=True: at
 
 
+def s3_client(session, region, endpoint, token, style):
+    return session.create_client(
+        "s3",
+        region_name=region,
+        endpoint_url=endpoint or f"https://s3.{region}.amazonaws.com",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        aws_session_token=token,
+        config=Config(signature_version="s3v4", s3={"addressing_style": style}),
+    )
+
+
 def addressing_for(bucket, endpoint, force_path):
     """The style we expect: path when forced, for dotted buckets over https, for IP hosts."""
     scheme = (endpoint or "https://").split("://")[0]
@@ -146,15 +158,7 @@ def post_cases(session):
             expires = EXPIRIES[(i * 2 + j) % len(EXPIRIES)]
             at = TIMES[(i + j) % len(TIMES)]
             style = addressing_for(bucket, endpoint, force_path)
-            client = session.create_client(
-                "s3",
-                region_name=region,
-                endpoint_url=endpoint or f"https://s3.{region}.amazonaws.com",
-                aws_access_key_id=ACCESS_KEY,
-                aws_secret_access_key=SECRET_KEY,
-                aws_session_token=token,
-                config=Config(signature_version="s3v4", s3={"addressing_style": style}),
-            )
+            client = s3_client(session, region, endpoint, token, style)
             freeze(at)
             post = client.generate_presigned_post(
                 bucket,
@@ -227,15 +231,7 @@ def main():
             expires = EXPIRIES[(i + j) % len(EXPIRIES)] if j < 12 else rng.choice([1, 604800])
             at = TIMES[(i + j) % len(TIMES)]
             style = addressing_for(bucket, endpoint, force_path)
-            client = session.create_client(
-                "s3",
-                region_name=region,
-                endpoint_url=endpoint or f"https://s3.{region}.amazonaws.com",
-                aws_access_key_id=ACCESS_KEY,
-                aws_secret_access_key=SECRET_KEY,
-                aws_session_token=token,
-                config=Config(signature_version="s3v4", s3={"addressing_style": style}),
-            )
+            client = s3_client(session, region, endpoint, token, style)
             params = {"Bucket": bucket, "Key": key}
             if content_type:
                 params["ContentType"] = content_type

@@ -474,7 +474,7 @@ impl Presigner {
             host_path.push_str(&endpoint.host);
             if let Some(port) = endpoint.port {
                 host_path.push(':');
-                host_path.push_str(&port.to_string());
+                sigv4::push_decimal(host_path, u64::from(port));
             }
             let host_end = host_path.len();
             host_path.push('/');

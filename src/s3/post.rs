@@ -36,7 +36,7 @@ use std::fmt;
 use base64::Engine;
 
 use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner, Scheme};
-use crate::sigv4::{self, SigningTime, ALGORITHM};
+use crate::sigv4::{self, push_decimal, SigningTime, ALGORITHM};
 
 /// What a form may upload: one object, of one type, within a size range, until `expiry`
 /// after the signing time.
@@ -112,9 +112,9 @@ impl Presigner {
         policy.push_str("\", \"conditions\": [");
         push_eq(&mut policy, "Content-Type", request.content_type);
         policy.push_str(", [\"content-length-range\", ");
-        push_u64(&mut policy, min);
+        push_decimal(&mut policy, min);
         policy.push_str(", ");
-        push_u64(&mut policy, max);
+        push_decimal(&mut policy, max);
         policy.push_str("], ");
         // A bucket name, a credential (key id, date, region and service are checked words) and
         // an X-Amz-Date need no escapes; the key, the type and the token may.
@@ -179,7 +179,7 @@ impl Presigner {
         url.push_str(endpoint.host());
         if let Some(port) = endpoint.port() {
             url.push(':');
-            push_u64(&mut url, u64::from(port));
+            push_decimal(&mut url, u64::from(port));
         }
         url.push('/');
         if !virtual_hosted {
@@ -239,23 +239,6 @@ fn push_json_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[run_start..]);
     out.push('"');
-}
-
-fn push_u64(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
-    }
 }
 
 #[cfg(test)]

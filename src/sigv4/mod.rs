@@ -555,7 +555,7 @@ impl Signer {
                     out.push_str(&self.encoded.credential_suffix);
                 }
                 AmzParam::Date => out.push_str(time.amz_date()),
-                AmzParam::Expires => push_u32(out, request.expires_in),
+                AmzParam::Expires => push_decimal(out, u64::from(request.expires_in)),
                 AmzParam::SecurityToken => out.push_str(token.unwrap_or_default()),
                 AmzParam::SignedHeaders => encode_component_into(out, &signed_headers),
             }
@@ -736,8 +736,10 @@ impl AmzParam {
     }
 }
 
-fn push_u32(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
+/// Appends `n` in decimal, without `format!`'s machinery.
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
+    let mut n = n;
+    let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
         i -= 1;
