@@ -21,7 +21,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use crate::config::{Config, CorsOrigin};
-use crate::s3::post::PostRequest;
+use crate::s3::post::{PostRequest, PresignedPost};
 use crate::s3::{self, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use crate::sigv4::SigningTime;
 use body::{Id, ImageType, UploadConstraints, UrlRequest};
@@ -516,7 +516,7 @@ impl App {
             .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
         Ok(to_json(&FormAnswer {
             url: &form.url,
-            fields: Fields(&form.fields),
+            fields: Fields(&form),
             expires_at: &expires_at.rfc3339(),
         }))
     }
@@ -602,12 +602,12 @@ struct FormAnswer<'a> {
     expires_at: &'a str,
 }
 
-struct Fields<'a>(&'a [(&'static str, String)]);
+struct Fields<'a>(&'a PresignedPost<'a>);
 
 impl Serialize for Fields<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in self.0.fields() {
             map.serialize_entry(name, value)?;
         }
         map.end()

@@ -27,7 +27,7 @@
 //! let form = presigner.presign_post(&request, SigningTime::parse_amz_date("20151229T000000Z")?)?;
 //! assert_eq!(form.url, "https://examplebucket.s3.us-east-1.amazonaws.com/");
 //! assert!(form.policy.starts_with(r#"{"expiration": "2015-12-29T00:30:00Z", "conditions": [{"Content-Type": "image/png"}, ["content-length-range", 1, 10485760]"#));
-//! assert_eq!(form.fields[1], ("key", "images/u/t.png".to_owned()));
+//! assert_eq!(form.fields().nth(1), Some(("key", "images/u/t.png")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -55,39 +55,60 @@ pub struct PostRequest<'a> {
 }
 
 /// A signed form: where to post it and the fields to send before the file (the `file` field
-/// comes last).
+/// comes last). It owns what signing computed and borrows the rest from the request and the
+/// presigner, so signing a form allocates only what it must.
 ///
 /// `Debug` hides the fields and the policy: they hold the signature and the session token.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PresignedPost {
+pub struct PresignedPost<'a> {
     /// The bucket's URL, the form's `action`.
     pub url: String,
+    /// The policy document, as signed (its base64 is the `policy` field).
+    pub policy: String,
+    content_type: &'a str,
+    key: &'a str,
+    credential: String,
+    time: SigningTime,
+    token: Option<&'a str>,
+    policy_base64: String,
+    signature: String,
+}
+
+impl PresignedPost<'_> {
     /// The form fields, in the order botocore gives them: `Content-Type`, `key`,
     /// `x-amz-algorithm`, `x-amz-credential`, `x-amz-date`, `x-amz-security-token` (with
     /// temporary credentials), `policy`, `x-amz-signature`.
-    pub fields: Vec<(&'static str, String)>,
-    /// The policy document, as signed (its base64 is the `policy` field).
-    pub policy: String,
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        [
+            Some(("Content-Type", self.content_type)),
+            Some(("key", self.key)),
+            Some(("x-amz-algorithm", ALGORITHM)),
+            Some(("x-amz-credential", self.credential.as_str())),
+            Some(("x-amz-date", self.time.amz_date())),
+            self.token.map(|t| ("x-amz-security-token", t)),
+            Some(("policy", self.policy_base64.as_str())),
+            Some(("x-amz-signature", self.signature.as_str())),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
-impl fmt::Debug for PresignedPost {
+impl fmt::Debug for PresignedPost<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PresignedPost")
-            .field(
-                "fields",
-                &self.fields.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
+            .field("fields", &self.fields().map(|(n, _)| n).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
 
 impl Presigner {
     /// The signed form for `request` at `time`, with the day's cached signing key.
-    pub fn presign_post(
-        &self,
-        request: &PostRequest,
+    pub fn presign_post<'a>(
+        &'a self,
+        request: &PostRequest<'a>,
         time: SigningTime,
-    ) -> Result<PresignedPost, Error> {
+    ) -> Result<PresignedPost<'a>, Error> {
         let (min, max) = request.content_length_range;
         if min > max {
             return Err(Error::InvalidLengthRange(min, max));
@@ -142,23 +163,16 @@ impl Presigner {
         let mut policy_base64 = String::with_capacity(policy.len().div_ceil(3) * 4);
         base64::engine::general_purpose::STANDARD.encode_string(&policy, &mut policy_base64);
         let signature = signer.sign_post_policy(&policy_base64, &signer.signing_key(time));
-        let mut fields = Vec::with_capacity(8);
-        fields.extend([
-            ("Content-Type", request.content_type.to_owned()),
-            ("key", request.key.as_str().to_owned()),
-            ("x-amz-algorithm", ALGORITHM.to_owned()),
-            ("x-amz-credential", credential),
-            ("x-amz-date", time.amz_date().to_owned()),
-        ]);
-        if let Some(token) = token {
-            fields.push(("x-amz-security-token", token.to_owned()));
-        }
-        fields.push(("policy", policy_base64));
-        fields.push(("x-amz-signature", signature));
         Ok(PresignedPost {
             url: self.bucket_url(request.bucket),
-            fields,
             policy,
+            content_type: request.content_type,
+            key: request.key.as_str(),
+            credential,
+            time,
+            token,
+            policy_base64,
+            signature,
         })
     }
 

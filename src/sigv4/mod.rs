@@ -503,21 +503,17 @@ impl Signer {
         }
         headers.sort_by(|a, b| a.0.cmp(&b.0));
         let headers = &*headers;
-        let signed_headers: Cow<str> = if headers.len() == 1 {
-            Cow::Borrowed("host")
-        } else {
-            let mut s = String::with_capacity(16 * headers.len());
-            for (i, (name, _)) in headers.iter().enumerate() {
-                if i > 0 && headers[i - 1].0 == *name {
-                    continue;
-                }
-                if !s.is_empty() {
-                    s.push(';');
-                }
-                s.push_str(name);
-            }
-            Cow::Owned(s)
+        // The signed header names: each distinct name once, in order, `;`-separated. Written
+        // straight into the query (encoded) and the canonical request, never as a string of
+        // its own.
+        let signed_names = || {
+            headers
+                .iter()
+                .enumerate()
+                .filter(|(i, (name, _))| *i == 0 || headers[i - 1].0 != *name)
+                .map(|(_, (name, _))| name.as_ref())
         };
+        let signed_headers_len: usize = signed_names().map(|n| n.len() + 1).sum();
 
         // The canonical query, written straight into `out`: the caller's parameters (encoded
         // and sorted) merged with the X-Amz-* ones, whose names are sorted already and can
@@ -557,7 +553,14 @@ impl Signer {
                 AmzParam::Date => out.push_str(time.amz_date()),
                 AmzParam::Expires => push_decimal(out, u64::from(request.expires_in)),
                 AmzParam::SecurityToken => out.push_str(token.unwrap_or_default()),
-                AmzParam::SignedHeaders => encode_component_into(out, &signed_headers),
+                AmzParam::SignedHeaders => {
+                    for (i, name) in signed_names().enumerate() {
+                        if i > 0 {
+                            out.push_str("%3B");
+                        }
+                        encode_component_into(out, name);
+                    }
+                }
             }
         }
         while next_extra < extra.len() {
@@ -573,7 +576,7 @@ impl Signer {
             + request.method.len()
             + 3 * request.path.len()
             + header_bytes
-            + signed_headers.len()
+            + signed_headers_len
             + request.payload_hash.len()
             + 8;
         let query = &out[query_start..];
@@ -603,7 +606,12 @@ impl Signer {
                 canonical::header_value_words(value, &mut put);
             }
             put("\n\n");
-            put(&signed_headers);
+            for (i, name) in signed_names().enumerate() {
+                if i > 0 {
+                    put(";");
+                }
+                put(name);
+            }
             put("\n");
             put(request.payload_hash);
             if let Some(t) = trace.as_deref_mut() {
@@ -644,7 +652,7 @@ impl Signer {
         if let Some(t) = trace {
             t.string_to_sign = string_to_sign.concat();
             t.signature = signature.to_owned();
-            t.signed_headers = signed_headers.into_owned();
+            t.signed_headers = signed_names().collect::<Vec<_>>().join(";");
         }
         Ok(())
     }
