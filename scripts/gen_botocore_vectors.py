@@ -102,6 +102,20 @@ class Capture:
         cls.signature = signature
 
 
+def case_head(name, token, region, at):
+    """The fields every case starts with: its name, the credentials, region and time."""
+    return {
+        "name": name,
+        "credentials": {
+            "access_key_id": ACCESS_KEY,
+            "secret_access_key": SECRET_KEY,
+            "session_token": token,
+        },
+        "region": region,
+        "time": at.strftime("%Y%m%dT%H%M%SZ"),
+    }
+
+
 def freeze(at):
     botocore.auth.get_current_datetime = lambda remove_tzinfo=True: at
     botocore.signers.get_current_datetime = lambda remove_tzinfo=True: at
@@ -170,14 +184,7 @@ def post_cases(session):
             policy = base64.b64decode(post["fields"]["policy"]).decode("utf-8")
             cases.append(
                 {
-                    "name": f"botocore-post-{len(cases):03d}",
-                    "credentials": {
-                        "access_key_id": ACCESS_KEY,
-                        "secret_access_key": SECRET_KEY,
-                        "session_token": token,
-                    },
-                    "region": region,
-                    "time": at.strftime("%Y%m%dT%H%M%SZ"),
+                    **case_head(f"botocore-post-{len(cases):03d}", token, region, at),
                     "post": {
                         "endpoint": endpoint or f"https://s3.{region}.amazonaws.com",
                         "addressing": "path" if force_path else "virtual",
@@ -242,14 +249,7 @@ def main():
             )
             cases.append(
                 {
-                    "name": f"botocore-{len(cases):03d}",
-                    "credentials": {
-                        "access_key_id": ACCESS_KEY,
-                        "secret_access_key": SECRET_KEY,
-                        "session_token": token,
-                    },
-                    "region": region,
-                    "time": at.strftime("%Y%m%dT%H%M%SZ"),
+                    **case_head(f"botocore-{len(cases):03d}", token, region, at),
                     "expires_in": expires,
                     "s3": {
                         "method": method,

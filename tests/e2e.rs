@@ -126,6 +126,23 @@ fn upload_then_download_virtual_hosted() {
     }
 }
 
+/// A form answer's fields as name and value pairs.
+fn form_fields(answer: &Value) -> Vec<(String, String)> {
+    answer["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// `url` with `from` replaced by `to`; fails if `from` is not there, so a tampering test cannot
+/// quietly send the honest URL.
+fn edited(url: &str, from: &str, to: &str) -> String {
+    assert!(url.contains(from), "{from:?} not in {url}");
+    url.replace(from, to)
+}
+
 fn replace_param(url: &str, name: &str, value: &str) -> String {
     let start = url.find(&format!("{name}=")).unwrap() + name.len() + 1;
     let end = url[start..].find('&').map_or(url.len(), |i| start + i);
@@ -207,15 +224,10 @@ fn forged_or_misused_urls_are_refused() {
         "tampered signature"
     );
 
-    let other_key = get.replace("/images/u/t.png?", "/images/u/other.png?");
+    let other_key = edited(&get, "/images/u/t.png?", "/images/u/other.png?");
+    let other_put_key = edited(&put, "/images/u/t.png?", "/images/u/other.png?");
     assert_eq!(
-        send(
-            "PUT",
-            &put.replace("/images/u/t.png?", "/images/u/other.png?"),
-            &[],
-            PNG
-        )
-        .0,
+        send("PUT", &other_put_key, &[], PNG).0,
         403,
         "changed key (PUT)"
     );
@@ -228,8 +240,7 @@ fn forged_or_misused_urls_are_refused() {
     assert_eq!(send("PUT", &get, &[], PNG).0, 403, "GET URL used for PUT");
     assert_eq!(send("GET", &put, &[], b"").0, 403, "PUT URL used for GET");
 
-    let other_region = get.replace("%2Fus-east-1%2F", "%2Feu-west-1%2F");
-    assert_ne!(other_region, get);
+    let other_region = edited(&get, "%2Fus-east-1%2F", "%2Feu-west-1%2F");
     assert_eq!(
         send("GET", &other_region, &[], b"").0,
         403,
@@ -295,7 +306,7 @@ fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
         "{get}"
     );
     assert_eq!(send("GET", &get, &[], b""), (200, PNG.to_vec()));
-    let changed = get.replace("cat%201.png", "dog.png");
+    let changed = edited(&get, "cat%201.png", "dog.png");
     assert_eq!(
         send("GET", &changed, &[], b"").0,
         403,
@@ -322,8 +333,7 @@ fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
     assert_eq!((status, body.as_slice()), (200, html.as_slice()));
     assert_eq!(content_type(&headers), Some("image/png"), "{headers:?}");
     // Without the signed override the same object would come back as text/html.
-    let unsigned_override = get.replace("response-content-type=image%2Fpng&", "");
-    assert_ne!(unsigned_override, get);
+    let unsigned_override = edited(&get, "response-content-type=image%2Fpng&", "");
     assert_eq!(
         send("GET", &unsigned_override, &[], b"").0,
         403,
@@ -421,12 +431,7 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
             at,
         );
         let url = answer["url"].as_str().unwrap().to_owned();
-        let fields: Vec<(String, String)> = answer["fields"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
+        let fields = form_fields(&answer);
         (url, fields)
     };
     let post = |url: &str, fields: &[(String, String)], file: &[u8]| {
@@ -525,12 +530,7 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
         json!({"userId": "u", "tweetId": "form-expired", "contentType": "image/png"}),
         ten_minutes_ago,
     );
-    let fields: Vec<(String, String)> = answer["fields"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
+    let fields = form_fields(&answer);
     let (status, body) = post(answer["url"].as_str().unwrap(), &fields, PNG);
     assert_eq!(status, 403, "expired: {body}");
     assert!(
