@@ -348,23 +348,23 @@ impl App {
                 route,
                 internal_error: None,
             },
-            Err(error) => Reply {
-                response: self.error_response(&error),
-                route,
-                internal_error: match error {
-                    ApiError::Internal(detail) => Some(detail),
-                    _ => None,
-                },
-            },
+            Err(error) => self.error_reply(route, error),
         }
     }
 
     /// An answer refusing a request before it could be read as one (an oversized event).
     pub fn refuse(&self, error: ApiError) -> Reply {
+        self.error_reply(Route::Unknown, error)
+    }
+
+    fn error_reply(&self, route: Route, error: ApiError) -> Reply {
         Reply {
             response: self.error_response(&error),
-            route: Route::Unknown,
-            internal_error: None,
+            route,
+            internal_error: match error {
+                ApiError::Internal(detail) => Some(detail),
+                _ => None,
+            },
         }
     }
 
@@ -406,12 +406,9 @@ impl App {
             tweet_id.as_str()
         ))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let expires_at =
-            SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = match route {
-            Route::Upload => self.upload_url(&key, &constraints, now, expires_at)?,
-            Route::UploadForm => self.upload_form(&key, &constraints, now, expires_at)?,
+            Route::Upload => self.upload_url(&key, &constraints, now)?,
+            Route::UploadForm => self.upload_form(&key, &constraints, now)?,
             _ => self.download_url(&key, &constraints, now)?,
         };
         Ok(self.respond(200, Some(body)))
@@ -423,7 +420,6 @@ impl App {
         key: &ObjectKey,
         constraints: &UploadConstraints,
         now: SigningTime,
-        expires_at: SigningTime,
     ) -> Result<String, ApiError> {
         if self.require_upload_constraints {
             if constraints.content_type.is_none() {
@@ -449,21 +445,21 @@ impl App {
             ..ObjectRequest::new(s3::Method::Put, &self.bucket, key, self.expiry)
         };
         let url = self.sign(&object, now)?;
-        if constraints.is_empty() {
-            return Ok(to_json(&UrlAnswer {
-                presigned_url: &url,
-                headers: None,
-                expires_at: None,
-            }));
-        }
+        // Unconstrained (the open contract), the answer is the original's: the URL alone.
+        let constrained = !constraints.is_empty();
+        let expires_at = if constrained {
+            Some(self.expires_at(now)?)
+        } else {
+            None
+        };
         Ok(to_json(&UrlAnswer {
             presigned_url: &url,
-            headers: Some(RequiredHeaders {
+            headers: constrained.then(|| RequiredHeaders {
                 content_type: constraints.content_type.map(ImageType::as_str),
                 content_length: length_text.as_deref(),
                 content_sha256: constraints.content_sha256.as_ref().map(|s| s.as_str()),
             }),
-            expires_at: Some(&expires_at.rfc3339()),
+            expires_at: expires_at.as_deref(),
         }))
     }
 
@@ -495,7 +491,6 @@ impl App {
         key: &ObjectKey,
         constraints: &UploadConstraints,
         now: SigningTime,
-        expires_at: SigningTime,
     ) -> Result<String, ApiError> {
         if constraints.content_length.is_some() || constraints.content_sha256.is_some() {
             return Err(ApiError::NotForForms);
@@ -513,18 +508,23 @@ impl App {
         let form = self
             .presigner
             .presign_post(&request, now)
-            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))?;
+            .map_err(signing_failed)?;
         Ok(to_json(&FormAnswer {
             url: &form.url,
             fields: Fields(&form),
-            expires_at: &expires_at.rfc3339(),
+            expires_at: &self.expires_at(now)?,
         }))
     }
 
     fn sign(&self, object: &ObjectRequest, now: SigningTime) -> Result<String, ApiError> {
-        self.presigner
-            .presign(object, now)
-            .map_err(|e| ApiError::Internal(format!("signing failed: {e}")))
+        self.presigner.presign(object, now).map_err(signing_failed)
+    }
+
+    /// When what is signed at `now` stops working, RFC 3339.
+    fn expires_at(&self, now: SigningTime) -> Result<String, ApiError> {
+        SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
+            .map(|t| t.rfc3339())
+            .map_err(|e| ApiError::Internal(e.to_string()))
     }
 
     /// An answer with the headers every answer carries.
@@ -612,6 +612,10 @@ impl Serialize for Fields<'_> {
         }
         map.end()
     }
+}
+
+fn signing_failed(e: s3::Error) -> ApiError {
+    ApiError::Internal(format!("signing failed: {e}"))
 }
 
 /// JSON text of a value built only of strings and numbers, which always serialises.
