@@ -212,6 +212,16 @@ pub enum Scheme {
     Https,
 }
 
+impl Scheme {
+    /// `http://` or `https://`: how a URL with this scheme starts.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Scheme::Http => "http://",
+            Scheme::Https => "https://",
+        }
+    }
+}
+
 /// Where S3 answers: scheme, host and port, with no path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -311,11 +321,7 @@ impl Endpoint {
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = match self.scheme {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
-        };
-        write!(f, "{scheme}://{}", self.host)?;
+        write!(f, "{}{}", self.scheme.prefix(), self.host)?;
         if let Some(port) = self.port {
             write!(f, ":{port}")?;
         }
@@ -425,6 +431,22 @@ impl Presigner {
         }
     }
 
+    /// Appends where a request for `bucket` goes, `[bucket.]host[:port]`, and returns the
+    /// addressing, which says whether the path must start with the bucket.
+    fn push_authority(&self, out: &mut String, bucket: &Bucket) -> Addressing {
+        let addressing = self.addressing(bucket);
+        if addressing == Addressing::VirtualHosted {
+            out.push_str(bucket.as_str());
+            out.push('.');
+        }
+        out.push_str(&self.endpoint.host);
+        if let Some(port) = self.endpoint.port {
+            out.push(':');
+            sigv4::push_decimal(out, u64::from(port));
+        }
+        addressing
+    }
+
     /// The presigned URL for `request` at `time`, with the day's cached signing key.
     pub fn presign(&self, request: &ObjectRequest, time: SigningTime) -> Result<String, Error> {
         let key = self.signer.signing_key(time);
@@ -466,29 +488,17 @@ impl Presigner {
         // Host (with any port) and path, side by side in this thread's reused buffer.
         let capacity = 2 * bucket.len() + endpoint.host.len() + 3 * key_text.len() + 10;
         sigv4::with_scratch(sigv4::Scratch::HostPath, capacity, |host_path| {
-            let virtual_hosted = self.addressing(request.bucket) == Addressing::VirtualHosted;
-            if virtual_hosted {
-                host_path.push_str(bucket);
-                host_path.push('.');
-            }
-            host_path.push_str(&endpoint.host);
-            if let Some(port) = endpoint.port {
-                host_path.push(':');
-                sigv4::push_decimal(host_path, u64::from(port));
-            }
+            let addressing = self.push_authority(host_path, request.bucket);
             let host_end = host_path.len();
             host_path.push('/');
-            if !virtual_hosted {
+            if addressing == Addressing::Path {
                 host_path.push_str(bucket);
                 host_path.push('/');
             }
             uri_encode::encode_path_into(host_path, key_text);
             let (host, path) = host_path.split_at(host_end);
 
-            let scheme = match endpoint.scheme {
-                Scheme::Http => "http://",
-                Scheme::Https => "https://",
-            };
+            let scheme = endpoint.scheme.prefix();
             let mut url = String::with_capacity(scheme.len() + host_path.len() + 600);
             url.push_str(scheme);
             url.push_str(host_path);

@@ -35,7 +35,7 @@ use std::fmt;
 
 use base64::Engine;
 
-use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner, Scheme};
+use super::{Addressing, Bucket, Error, Expiry, ObjectKey, Presigner};
 use crate::sigv4::{self, push_decimal, SigningTime, ALGORITHM};
 
 /// What a form may upload: one object, of one type, within a size range, until `expiry`
@@ -181,22 +181,10 @@ impl Presigner {
     fn bucket_url(&self, bucket: &Bucket) -> String {
         let endpoint = self.endpoint();
         let mut url = String::with_capacity(24 + 2 * bucket.as_str().len() + endpoint.host().len());
-        url.push_str(match endpoint.scheme() {
-            Scheme::Http => "http://",
-            Scheme::Https => "https://",
-        });
-        let virtual_hosted = self.addressing(bucket) == Addressing::VirtualHosted;
-        if virtual_hosted {
-            url.push_str(bucket.as_str());
-            url.push('.');
-        }
-        url.push_str(endpoint.host());
-        if let Some(port) = endpoint.port() {
-            url.push(':');
-            push_decimal(&mut url, u64::from(port));
-        }
+        url.push_str(endpoint.scheme().prefix());
+        let addressing = self.push_authority(&mut url, bucket);
         url.push('/');
-        if !virtual_hosted {
+        if addressing == Addressing::Path {
             url.push_str(bucket.as_str());
         }
         url
