@@ -1,16 +1,20 @@
 //! The `presign` command as a user runs it.
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-fn presign(args: &[&str], env: &[(&str, &str)]) -> Output {
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_presign"));
     cmd.args(args).env_clear();
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("run presign")
+    cmd
+}
+
+fn presign(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args, env).output().expect("run presign")
 }
 
 fn creds() -> Vec<(&'static str, &'static str)> {
@@ -248,32 +252,37 @@ fn input_that_is_not_utf8_is_an_error_not_a_crash() {
     use std::os::unix::ffi::OsStrExt;
 
     let not_utf8 = OsStr::from_bytes(b"s3://bucket/\xff\xfe.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
-        .arg("get")
+    let out = command(&["get"], &creds())
         .arg(not_utf8)
         .args(["--region", "us-east-1"])
-        .env_clear()
-        .envs(creds())
         .output()
-        .unwrap();
+        .expect("run presign");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(stderr(&out), "presign: argument 2 is not valid UTF-8\n");
 
     for variable in ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_presign"))
-            .args(["get", "s3://bucket/k.png"])
-            .env_clear()
-            .envs(creds())
+        let out = command(&["get", "s3://bucket/k.png"], &creds())
             .env("AWS_REGION", "us-east-1")
             .env(variable, OsStr::from_bytes(b"sec\xffret"))
             .output()
-            .unwrap();
+            .expect("run presign");
         assert_eq!(out.status.code(), Some(2), "{variable}: {}", stderr(&out));
         assert_eq!(
             stderr(&out),
             format!("presign: {variable} is not valid UTF-8\n")
         );
     }
+}
+
+/// A valid `presign get` whose stdout is `stdout`.
+fn presign_into(stdout: Stdio) -> Output {
+    command(
+        &["get", "s3://bucket/k.png", "--region", "us-east-1"],
+        &creds(),
+    )
+    .stdout(stdout)
+    .output()
+    .expect("run presign")
 }
 
 /// `presign ... | true`: stdout is a pipe nobody reads. The URL is lost, so the exit is 2
@@ -283,13 +292,7 @@ fn a_closed_stdout_is_exit_2_with_a_message() {
     // The read end is closed before the command starts, so its write always fails.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
-        .args(["get", "s3://bucket/k.png", "--region", "us-east-1"])
-        .env_clear()
-        .envs(creds())
-        .stdout(writer)
-        .output()
-        .unwrap();
+    let out = presign_into(writer.into());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with("presign: cannot write to stdout: Broken pipe"),
@@ -305,13 +308,7 @@ fn a_stdout_that_cannot_be_written_is_exit_2_with_a_message() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_presign"))
-        .args(["get", "s3://bucket/k.png", "--region", "us-east-1"])
-        .env_clear()
-        .envs(creds())
-        .stdout(full)
-        .output()
-        .unwrap();
+    let out = presign_into(full.into());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with("presign: cannot write to stdout: No space left on device"),
