@@ -13,10 +13,20 @@ fn fold_spaces(value: &str) -> String {
         .join(" ")
 }
 
-pub fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(key).unwrap();
     m.update(data.as_bytes());
     m.finalize().into_bytes().to_vec()
+}
+
+/// The signature (hex) of `string_to_sign` under the key SigV4 derives from `secret` and the
+/// scope of `credential` (`AKID/YYYYMMDD/region/service/aws4_request`).
+pub fn signature(secret: &str, credential: &str, string_to_sign: &str) -> String {
+    let mut key = format!("AWS4{secret}").into_bytes();
+    for part in credential.split('/').skip(1) {
+        key = hmac(&key, part);
+    }
+    hex::encode(hmac(&key, string_to_sign))
 }
 
 /// What S3 does with a presigned URL: rebuild the canonical request from the URL and the
@@ -46,7 +56,7 @@ pub fn verify(
         .iter()
         .position(|(n, _)| n == "X-Amz-Signature")
         .expect("signature");
-    let (_, signature) = params.remove(sig_at);
+    let (_, url_signature) = params.remove(sig_at);
     params.sort();
     let get = |name: &str| {
         let v = &params.iter().find(|(n, _)| n == name).unwrap().1;
@@ -95,13 +105,9 @@ pub fn verify(
         scope[1..].join("/"),
         hex::encode(Sha256::digest(creq.as_bytes()))
     );
-    let mut key = format!("AWS4{secret}").into_bytes();
-    for part in &scope[1..] {
-        key = hmac(&key, part);
-    }
     assert_eq!(
-        hex::encode(hmac(&key, &sts)),
-        signature,
+        signature(secret, &credential, &sts),
+        url_signature,
         "signature recomputes"
     );
 
