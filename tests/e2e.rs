@@ -422,10 +422,10 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     use support::http::post_form;
 
     let s3 = LocalS3::start();
-    let app = app(&s3, "127.0.0.1", &[("MAX_UPLOAD_BYTES", "100")]);
+    let small = app(&s3, "127.0.0.1", &[("MAX_UPLOAD_BYTES", "100")]);
     let form = |tweet: &str, at: SigningTime| {
         let answer = ask_at(
-            &app,
+            &small,
             "upload_form",
             json!({"userId": "u", "tweetId": tweet, "contentType": "image/png"}),
             at,
@@ -519,8 +519,9 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     assert!(!s3.object_path("images/victim/x.png").exists());
 
     // Expired: signed ten minutes ago (within s3s-fs's 15-minute skew) for one minute.
-    let short = app_with(
+    let short = app(
         &s3,
+        "127.0.0.1",
         &[("MAX_UPLOAD_BYTES", "100"), ("URL_EXPIRES_SECONDS", "60")],
     );
     let ten_minutes_ago = SigningTime::from_unix_seconds(clock_now().unix_seconds() - 600).unwrap();
@@ -542,8 +543,4 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     // And the honest form still works after all that.
     let (url, fields) = form("form-after", clock_now());
     assert_eq!(post(&url, &fields, PNG).0, 204);
-}
-
-fn app_with(s3: &LocalS3, extra: &[(&str, &str)]) -> App {
-    app(s3, "127.0.0.1", extra)
 }
