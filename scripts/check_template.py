@@ -282,7 +282,6 @@ def assert_variant(name, given, cfn, sam):
     check(fn["MemorySize"] == 128 and fn["Timeout"] <= 10, "memory and timeout")
     check(fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "the function's own role")
     env = fn["Environment"]["Variables"]
-    check(fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "the function's own role")
     check(env["S3_BUCKET_NAME"] == {"Ref": "ImagesBucket"}, "bucket name")
     check("AWS_REGION" not in env, "AWS_REGION is reserved: Lambda sets it")
     check(env["S3_ENDPOINT_URL"] == {"Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}"}, "endpoint")
@@ -483,17 +482,18 @@ def mutations(sam_text):
     def policy(r):
         return r["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
 
+    def unauthorized(route):
+        return edit(lambda r, t: r[route]["Properties"].update(
+            {"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}}))
+
     return {
-        "the authorizer dropped from the REST form route": edit(
-            lambda r, t: r["RestUploadFormPost"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
+        "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
             lambda r, t: r["RestDeploymentCognito"]["DependsOn"].remove("RestUploadFormPost")),
         "no checksum header in the bucket's CORS": edit(
             lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"].pop()),
-        "the authorizer dropped from the REST upload route": edit(
-            lambda r, t: r["RestUploadPost"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
-        "the JWT authorizer dropped from the HTTP download route": edit(
-            lambda r, t: r["HttpDownloadRoute"]["Properties"].update({"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}})),
+        "the authorizer dropped from the REST upload route": unauthorized("RestUploadPost"),
+        "the JWT authorizer dropped from the HTTP download route": unauthorized("HttpDownloadRoute"),
         "REST throttling removed": edit(lambda r, t: r["RestStage"]["Properties"].pop("MethodSettings")),
         "HTTP API throttling removed": edit(lambda r, t: r["HttpStage"]["Properties"].pop("DefaultRouteSettings")),
         "the TLS statement missing": edit(lambda r, t: policy(r).pop(0)),
