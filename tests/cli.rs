@@ -274,15 +274,21 @@ fn input_that_is_not_utf8_is_an_error_not_a_crash() {
     }
 }
 
-/// A valid `presign get` whose stdout is `stdout`.
-fn presign_into(stdout: Stdio) -> Output {
-    command(
+/// A valid `presign get` whose stdout is `stdout` exits 2 and says why the write failed.
+fn assert_stdout_write_fails(stdout: Stdio, why: &str) {
+    let out = command(
         &["get", "s3://bucket/k.png", "--region", "us-east-1"],
         &creds(),
     )
     .stdout(stdout)
     .output()
-    .expect("run presign")
+    .expect("run presign");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(&format!("presign: cannot write to stdout: {why}")),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// `presign ... | true`: stdout is a pipe nobody reads. The URL is lost, so the exit is 2
@@ -292,13 +298,7 @@ fn a_closed_stdout_is_exit_2_with_a_message() {
     // The read end is closed before the command starts, so its write always fails.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = presign_into(writer.into());
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).starts_with("presign: cannot write to stdout: Broken pipe"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stdout_write_fails(writer.into(), "Broken pipe");
 }
 
 /// A full disk: the write fails with ENOSPC, the same exit 2.
@@ -308,11 +308,5 @@ fn a_stdout_that_cannot_be_written_is_exit_2_with_a_message() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = presign_into(full.into());
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).starts_with("presign: cannot write to stdout: No space left on device"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stdout_write_fails(full.into(), "No space left on device");
 }
