@@ -69,7 +69,7 @@ proptest! {
         };
         let time = SigningTime::from_unix_seconds(unix).unwrap();
         let url = presigner.presign(&request, time).unwrap();
-        let decoded = verify(&url, SECRET, method.as_str(), &headers, bucket.as_str());
+        let decoded = verify(&url, SECRET, method.as_str(), &headers, bucket.as_str(), endpoint);
         prop_assert_eq!(decoded, key);
         prop_assert_eq!(url.contains("X-Amz-Security-Token="), token.is_some());
         let expires_param = format!("X-Amz-Expires={expiry}&");

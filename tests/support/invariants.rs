@@ -27,6 +27,7 @@ use serde_json::Value;
 use super::verifier::verify;
 
 const BUCKET: &str = "presigner-fuzz-bucket";
+const ENDPOINT: &str = "https://s3.ap-northeast-1.amazonaws.com";
 const SECRET: &str = "fuzz-secret/+=";
 const ORIGIN: &str = "https://presigner-fuzz-bucket.s3.ap-northeast-1.amazonaws.com";
 const MAX_UPLOAD: u64 = 10 * 1024 * 1024;
@@ -45,6 +46,7 @@ pub fn app(trusted: bool) -> &'static App {
         let switch = if trusted { "true" } else { "false" };
         let env = [
             ("S3_BUCKET_NAME", BUCKET),
+            ("S3_ENDPOINT_URL", ENDPOINT),
             ("AWS_REGION", "ap-northeast-1"),
             ("AWS_ACCESS_KEY_ID", "AKIDFUZZ"),
             ("AWS_SECRET_ACCESS_KEY", SECRET),
@@ -176,8 +178,12 @@ pub fn check_presign(data: &[u8]) {
         "http://127.0.0.1:9000",
         "https://[::1]:8443",
     ][usize::from(flags >> 4 & 3)];
-    let endpoint = Endpoint::parse(endpoint).expect("a valid endpoint");
-    let Ok(presigner) = Presigner::new(credentials, &region, endpoint, flags & 2 == 2) else {
+    let Ok(presigner) = Presigner::new(
+        credentials,
+        &region,
+        Endpoint::parse(endpoint).expect("a valid endpoint"),
+        flags & 2 == 2,
+    ) else {
         return;
     };
     let headers: Vec<(&str, &str)> = if flags & 4 == 4 {
@@ -197,7 +203,14 @@ pub fn check_presign(data: &[u8]) {
     };
     match presigner.presign(&request, time) {
         Ok(url) => {
-            let decoded = verify(&url, SECRET, method.as_str(), &headers, bucket.as_str());
+            let decoded = verify(
+                &url,
+                SECRET,
+                method.as_str(),
+                &headers,
+                bucket.as_str(),
+                endpoint,
+            );
             assert_eq!(decoded, key, "the path decodes back to the key");
             let query = url.split_once('?').map_or("", |(_, q)| q);
             let token_param = query
@@ -336,7 +349,7 @@ fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let key = verify(url, SECRET, method, &headers, BUCKET);
+    let key = verify(url, SECRET, method, &headers, BUCKET, ENDPOINT);
     check_key(&key, allowed);
 }
 

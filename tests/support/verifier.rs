@@ -29,21 +29,30 @@ pub fn signature(secret: &str, credential: &str, string_to_sign: &str) -> String
     hex::encode(hmac(&key, string_to_sign))
 }
 
+/// `host[:port]` of a URL, as the `host` header carries it.
+fn authority(url: &url::Url) -> String {
+    match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap()),
+        None => url.host_str().unwrap().to_owned(),
+    }
+}
+
 /// What S3 does with a presigned URL: rebuild the canonical request from the URL and the
 /// headers the client sends, and compare signatures (panics if they differ). Returns the
-/// decoded object key.
+/// decoded object key. `endpoint` is the S3 endpoint the URL was made for: the URL must be on
+/// it (path style) or on the bucket's subdomain of it (virtual-hosted), and which of the two
+/// decides where the key starts; a host that merely begins with the bucket's name does not.
 pub fn verify(
     url: &str,
     secret: &str,
     method: &str,
     headers: &[(&str, &str)],
     bucket: &str,
+    endpoint: &str,
 ) -> String {
     let parsed = url::Url::parse(url).expect("the URL parses");
-    let host = match parsed.port() {
-        Some(p) => format!("{}:{p}", parsed.host_str().unwrap()),
-        None => parsed.host_str().unwrap().to_owned(),
-    };
+    let host = authority(&parsed);
+    let endpoint_host = authority(&url::Url::parse(endpoint).expect("the endpoint parses"));
     let raw_query = parsed.query().expect("a query");
     let mut params: Vec<(String, String)> = raw_query
         .split('&')
@@ -68,7 +77,7 @@ pub fn verify(
     let credential = get("X-Amz-Credential");
     let scope: Vec<&str> = credential.split('/').collect();
     let signed_headers = get("X-Amz-SignedHeaders");
-    let mut all_headers: Vec<(String, String)> = vec![("host".into(), host)];
+    let mut all_headers: Vec<(String, String)> = vec![("host".into(), host.clone())];
     all_headers.extend(
         headers
             .iter()
@@ -111,13 +120,10 @@ pub fn verify(
         "signature recomputes"
     );
 
-    let key_path = if parsed
-        .host_str()
-        .unwrap()
-        .starts_with(&format!("{bucket}."))
-    {
+    let key_path = if host == format!("{bucket}.{endpoint_host}") {
         &path[1..]
     } else {
+        assert_eq!(host, endpoint_host, "the URL is on the endpoint");
         path.strip_prefix(&format!("/{bucket}/"))
             .expect("path-style prefix")
     };
