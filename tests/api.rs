@@ -1,17 +1,17 @@
 //! The handler driven with real API Gateway / function URL event JSON, through the same
 //! event conversion the Lambda runs, checking status, every header and the body.
 
-mod support;
-
 use std::collections::BTreeMap;
 
 use presigner::api::App;
 use presigner::config::Config;
 use presigner::lambda::{handle_event, Event};
-use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
-use presigner::sigv4::{Credentials, SigningTime};
+use presigner_s3::{
+    AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
+};
+use presigner_sigv4::{Credentials, SigningTime};
+use presigner_test_support::events::{event, with_body};
 use serde_json::{json, Value};
-use support::events::{event, with_body};
 
 const BUCKET: &str = "presigner-test-bucket";
 const REGION: &str = "ap-northeast-1";
@@ -135,7 +135,13 @@ fn expected_url(
     query: &[(&str, &str)],
 ) -> String {
     let c = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
-    let p = Presigner::new(c, REGION, Endpoint::regional(REGION).unwrap(), false).unwrap();
+    let p = Presigner::new(
+        c,
+        REGION,
+        Endpoint::regional(REGION).unwrap(),
+        AddressingStyle::Auto,
+    )
+    .unwrap();
     let bucket = Bucket::new(BUCKET).unwrap();
     let key = ObjectKey::new(key).unwrap();
     let r = ObjectRequest {
@@ -1078,7 +1084,7 @@ fn an_empty_authorizer_context_is_still_an_authorizer() {
 /// (a header value, a token) is echoed.
 #[test]
 fn an_event_that_does_not_deserialise_echoes_nothing_of_itself() {
-    let bad = support::events::event_json("rest-v1.json", |e| {
+    let bad = presigner_test_support::events::event_json("rest-v1.json", |e| {
         e["headers"]["authorization"] = json!("Bearer secret.token\u{1}value");
     })
     .to_string();

@@ -6,21 +6,20 @@
 //! artifact under an emulator, `PRESIGNER_BOOTSTRAP_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"`
 //! (words split on spaces). `scripts/test` runs these tests against the release binary too.
 
-mod support;
-
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use presigner_test_support::events::event_json;
+use presigner_test_support::runtime_api::{runtime_env, RuntimeApi};
 use serde_json::{json, Value};
-use support::events::event_json;
-use support::runtime_api::{runtime_env, RuntimeApi};
 
 const SECRET: &str = "bootstrap-test-secret";
 
 /// The binary under test, and how to run it.
 fn bootstrap() -> Command {
     let binary = std::env::var("PRESIGNER_BOOTSTRAP")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_presigner").to_owned());
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| presigner_test_support::binaries::binary("presigner", "presigner"));
     let runner = std::env::var("PRESIGNER_BOOTSTRAP_RUNNER").unwrap_or_default();
     let mut words = runner.split_whitespace();
     match words.next() {
@@ -144,7 +143,7 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
 /// is alive after the burst and still answers a good request.
 #[test]
 fn a_burst_of_hostile_events_is_answered_and_the_process_survives() {
-    let hostile = support::hostile::events();
+    let hostile = presigner_test_support::hostile::events();
     assert!(hostile.len() >= 20, "the burst lost its cases");
     let api = RuntimeApi::start();
     for case in &hostile {
@@ -177,7 +176,7 @@ fn a_burst_of_hostile_events_is_answered_and_the_process_survives() {
         assert!(error["errorType"].is_string(), "{error}");
     }
     // Responses arrive in order; the hostile ones that deserialise come first.
-    let answered: Vec<&support::hostile::Case> =
+    let answered: Vec<&presigner_test_support::hostile::Case> =
         hostile.iter().filter(|c| c.status.is_some()).collect();
     assert_eq!(responses.len(), answered.len() + 1);
     for (case, (_, response)) in answered.iter().zip(&responses) {

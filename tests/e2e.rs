@@ -1,17 +1,15 @@
 //! End to end: URLs from the real handler (the event adapter the Lambda runs) used against a
 //! real S3 implementation (s3s-fs, in process) that checks SigV4 presigned URLs strictly.
 
-mod support;
-
 use presigner::api::App;
 use presigner::config::Config;
 use presigner::lambda::{clock_now, handle_event};
-use presigner::local;
-use presigner::sigv4::SigningTime;
+use presigner_local as local;
+use presigner_sigv4::SigningTime;
+use presigner_test_support::events::rest_post;
+use presigner_test_support::http::{exchange, send};
+use presigner_test_support::s3::LocalS3;
 use serde_json::{json, Value};
-use support::events::rest_post;
-use support::http::{exchange, send};
-use support::s3::LocalS3;
 
 /// A small valid PNG (1x1, red).
 const PNG: &[u8] = &[
@@ -273,8 +271,10 @@ fn forged_or_misused_urls_are_refused() {
 
 #[test]
 fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
-    use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
-    use presigner::sigv4::Credentials;
+    use presigner_s3::{
+        AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
+    };
+    use presigner_sigv4::Credentials;
 
     let s3 = LocalS3::start();
     let app = app(&s3, "127.0.0.1", &[]);
@@ -287,7 +287,8 @@ fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
     let credentials =
         Credentials::new(local::ACCESS_KEY_ID, local::SECRET_ACCESS_KEY, None).unwrap();
     let endpoint = Endpoint::parse(&format!("http://127.0.0.1:{}", s3.port)).unwrap();
-    let presigner = Presigner::new(credentials, local::REGION, endpoint, false).unwrap();
+    let presigner =
+        Presigner::new(credentials, local::REGION, endpoint, AddressingStyle::Auto).unwrap();
     let (bucket, key) = (
         Bucket::new(local::BUCKET).unwrap(),
         ObjectKey::new("images/u/t.png").unwrap(),
@@ -419,7 +420,7 @@ fn a_checksum_bound_upload_stores_those_bytes_or_nothing() {
 /// The browser form: s3s checks the POST signature and every policy condition.
 #[test]
 fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
-    use support::http::post_form;
+    use presigner_test_support::http::post_form;
 
     let s3 = LocalS3::start();
     let small = app(&s3, "127.0.0.1", &[("MAX_UPLOAD_BYTES", "100")]);

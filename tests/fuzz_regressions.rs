@@ -2,11 +2,11 @@
 //! test run: on each event fixture, each hostile event, and each input a fuzzer found
 //! (`tests/fuzz-regressions/{event,body,presign}/`, one input per file, as libFuzzer wrote it).
 
-mod support;
-
 use std::path::Path;
 
-use support::invariants::{check_body, check_event, check_event_fields, check_presign};
+use presigner_test_support::invariants::{
+    check_body, check_event, check_event_fields, check_presign,
+};
 
 fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -34,7 +34,7 @@ fn event_fixtures_and_hostile_events_keep_the_invariants() {
         odd.push(b' ');
         check_event(&odd);
     }
-    for case in support::hostile::events() {
+    for case in presigner_test_support::hostile::events() {
         check_event(case.event.as_bytes());
         check_event(format!("{} ", case.event).as_bytes());
     }
@@ -58,18 +58,18 @@ fn what_the_fuzzers_found_stays_fixed() {
 #[test]
 fn the_invariants_can_fail() {
     // A 200 for an anonymous caller from the default app breaks "the body never decides".
-    let anonymous = support::events::event_json("rest-v1.json", |_| {}).to_string();
+    let anonymous = presigner_test_support::events::event_json("rest-v1.json", |_| {}).to_string();
     let result = std::panic::catch_unwind(|| {
         let event = serde_json::from_str(&anonymous).unwrap();
         let json = serde_json::from_str(&anonymous).unwrap();
         // Ask the trusting app but check as if it were the default one.
         let (_, reply) = presigner::lambda::handle_event(
-            support::invariants::app(true),
+            presigner_test_support::invariants::app(true),
             &event,
-            presigner::sigv4::SigningTime::from_unix_seconds(1_795_608_000).unwrap(),
+            presigner_sigv4::SigningTime::from_unix_seconds(1_795_608_000).unwrap(),
         );
         assert_eq!(reply.response.status, 200);
-        support::invariants::allowed_users(&json, true, false)
+        presigner_test_support::invariants::allowed_users(&json, true, false)
     });
     assert!(
         result.is_err(),

@@ -2,12 +2,12 @@
 //! signature verifies the way S3 verifies it (recomputed here from the URL alone, with plain
 //! HMAC/SHA-256), and its path decodes back to the key. Random invalid inputs give errors.
 
-mod support;
-
-use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
-use presigner::sigv4::{Credentials, SigningTime};
+use presigner_s3::{
+    AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
+};
+use presigner_sigv4::{Credentials, SigningTime};
+use presigner_test_support::verifier::verify;
 use proptest::prelude::*;
-use support::verifier::verify;
 
 const SECRET: &str = "verifier-secret/+=";
 
@@ -56,7 +56,7 @@ proptest! {
         unix in 0i64..253_402_300_799,
         expiry in 1u64..=604_800,
         endpoint in endpoint(),
-        force_path in any::<bool>(),
+        force_path in prop_oneof![Just(AddressingStyle::Auto), Just(AddressingStyle::Path)],
         content_type in proptest::option::of("[a-z]{1,10}/[a-z0-9.+-]{1,20}"),
     ) {
         let creds = Credentials::new("AKIDPROPTEST", SECRET, token.clone()).unwrap();
@@ -92,7 +92,7 @@ proptest! {
         prop_assert_eq!(Expiry::from_secs(expiry).is_ok(), (1..=604_800).contains(&expiry));
         prop_assert_eq!(ObjectKey::new(key.clone()).is_ok(), !key.is_empty());
         let creds = Credentials::new("AKID", "s", None).unwrap();
-        let p = Presigner::new(creds, "us-east-1", Endpoint::parse("https://s3.us-east-1.amazonaws.com").unwrap(), false).unwrap();
+        let p = Presigner::new(creds, "us-east-1", Endpoint::parse("https://s3.us-east-1.amazonaws.com").unwrap(), AddressingStyle::Auto).unwrap();
         let b = Bucket::new("bucket").unwrap();
         let k = ObjectKey::new("k").unwrap();
         let headers = [(header_name.as_str(), header_value.as_str())];

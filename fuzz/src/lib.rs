@@ -1,8 +1,4 @@
-//! The checks the fuzz targets run: the same files the stable tests use, so a property is
-//! written once and a fuzzer's find replays in `cargo test`.
+//! The fuzz targets check the properties in `presigner-test-support` (tests/support), the same
+//! ones the stable test run applies to every fixture, hostile event and past find.
 
-#[path = "../../tests/support/verifier.rs"]
-pub mod verifier;
-
-#[path = "../../tests/support/invariants.rs"]
-pub mod invariants;
+pub use presigner_test_support::{invariants, verifier};

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::events::event_json;
+use crate::events::event_json;
 
 /// One hostile event and what must come back.
 pub struct Case {

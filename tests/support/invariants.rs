@@ -20,11 +20,13 @@ use presigner::api::{body, ApiRequest, App, Caller, Response, Route};
 use presigner::config::Config;
 use presigner::lambda::handle_event;
 use presigner::lambda::Event;
-use presigner::s3::{Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner};
-use presigner::sigv4::{Credentials, SigningTime};
+use presigner_s3::{
+    AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
+};
+use presigner_sigv4::{Credentials, SigningTime};
 use serde_json::Value;
 
-use super::verifier::verify;
+use crate::verifier::verify;
 
 const BUCKET: &str = "presigner-fuzz-bucket";
 const ENDPOINT: &str = "https://s3.ap-northeast-1.amazonaws.com";
@@ -182,7 +184,11 @@ pub fn check_presign(data: &[u8]) {
         credentials,
         &region,
         Endpoint::parse(endpoint).expect("a valid endpoint"),
-        flags & 2 == 2,
+        if flags & 2 == 2 {
+            AddressingStyle::Path
+        } else {
+            AddressingStyle::Auto
+        },
     ) else {
         return;
     };
@@ -444,7 +450,7 @@ fn edit(e: &mut Value, selector: u8, text: String) {
 /// the policy pins this bucket, an allowed key, one image type, 1 to the limit, until after
 /// the signing time; the fields match it.
 fn check_form(body: &Value, allowed: &[String]) {
-    use super::verifier::signature;
+    use crate::verifier::signature;
 
     assert_eq!(body["url"], format!("{ORIGIN}/"));
     let fields = body["fields"].as_object().expect("fields");

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use presigner::local;
+use presigner_local as local;
 
 pub struct LocalS3 {
     pub port: u16,

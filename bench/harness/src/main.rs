@@ -7,17 +7,13 @@
 //! (ROOT is the repository; `bench/run` builds everything and calls this.)
 //! Writes ROOT/bench/results.md and ROOT/bench/results.svg.
 
-#[path = "../../../tests/support/runtime_api.rs"]
-#[allow(dead_code)]
-mod runtime_api;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use runtime_api::RuntimeApi;
+use presigner_test_support::runtime_api::{self, RuntimeApi};
 use serde_json::Value;
 
 struct Contender {
@@ -349,7 +345,11 @@ fn machine() -> String {
 fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
     [
         ("target", "ours_cached_key", "ours, cached signing key"),
-        ("target", "ours_fresh_key", "ours, signing key derived each time"),
+        (
+            "target",
+            "ours_fresh_key",
+            "ours, signing key derived each time",
+        ),
         ("target", "rusty_s3", "rusty-s3"),
         ("target", "aws_sigv4", "aws-sigv4 crate"),
         (
@@ -809,7 +809,10 @@ fn report(
     let _ = writeln!(r, "\n## Static or dynamic\n");
     let _ = writeln!(r, "The same code linked three ways (x86_64, cargo-lambda's release settings). Cold is the median spawn-to-first-response; ratios are to the dynamic glibc floor.\n");
     let _ = writeln!(r, "| build | cold ms | vs floor | init ms | cold CPU ms | peak RSS MiB | vs floor | warm µs | warm CPU µs | binary B | zip B |");
-    let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        r,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for id in [
         "ours",
         "ours-static-glibc",
@@ -859,9 +862,8 @@ fn report(
     let mut row = |t: &str, m: String, ok: bool| {
         let _ = writeln!(r, "| {t} | {m} | {} |", if ok { "yes" } else { "**no**" });
     };
-    let cold = |a: &Summary, b: &Summary| {
-        a.median_total().as_secs_f64() / b.median_total().as_secs_f64()
-    };
+    let cold =
+        |a: &Summary, b: &Summary| a.median_total().as_secs_f64() / b.median_total().as_secs_f64();
     let ratio = cold(ours, floor);
     row(
         "shipped (static musl) cold start at most 0.80x the dynamic glibc floor's",

@@ -1,0 +1,107 @@
+//! `presigner-local`: the whole flow on one machine with no AWS account. The API (the same
+//! handler as in Lambda) on http://127.0.0.1:3000, with a page at `/`; a local S3 on
+//! http://127.0.0.1:9000 storing under `.local-s3/`, with fixed local credentials.
+//!
+//! Options: `--api-port N` (3000), `--s3-port N` (9000), `--data-dir DIR` (.local-s3).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use presigner::api::App;
+use presigner::config::Config;
+use presigner_local as local;
+use tokio::net::TcpListener;
+
+struct Options {
+    api_port: u16,
+    s3_port: u16,
+    data_dir: PathBuf,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        api_port: 3000,
+        s3_port: 9000,
+        data_dir: PathBuf::from(".local-s3"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--api-port" => {
+                o.api_port = value()?
+                    .parse()
+                    .map_err(|_| "--api-port takes a port number")?
+            }
+            "--s3-port" => {
+                o.s3_port = value()?
+                    .parse()
+                    .map_err(|_| "--s3-port takes a port number")?
+            }
+            "--data-dir" => o.data_dir = PathBuf::from(value()?),
+            other => {
+                return Err(format!(
+                    "unknown option {other}; see the README's \"Run it locally\""
+                ))
+            }
+        }
+    }
+    Ok(o)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("presigner-local: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let o = options()?;
+    let env = local::lambda_env(o.s3_port);
+    let config =
+        Config::from_lookup(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+            .map_err(|e| e.to_string())?;
+    let app = Arc::new(App::new(config).map_err(|e| e.to_string())?);
+
+    let bind = |port: u16| async move {
+        TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))
+    };
+    let s3_listener = bind(o.s3_port).await?;
+    let api_listener = bind(o.api_port).await?;
+    let page = format!("http://127.0.0.1:{}", o.api_port);
+    let origins = [page.clone(), format!("http://localhost:{}", o.api_port)];
+
+    println!("presigner local run");
+    println!("  API + page  {page}/   (POST /api/upload_url, POST /api/download_url)");
+    println!(
+        "  local S3    http://127.0.0.1:{}   bucket {}, files under {}",
+        o.s3_port,
+        local::BUCKET,
+        o.data_dir.display()
+    );
+    println!();
+    println!(
+        "Next: open {page}/ and upload an image, or follow the curl walk-through in README.md."
+    );
+    println!("Stop with Ctrl-C.");
+
+    let data_dir = o.data_dir.clone();
+    let s3 = tokio::spawn(async move {
+        let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+        local::serve_s3(s3_listener, &data_dir, &[local::BUCKET], &origins).await
+    });
+    let api = tokio::spawn(local::serve_api(api_listener, app));
+    tokio::select! {
+        r = s3 => r.map_err(|e| e.to_string())?.map_err(|e| format!("local S3 stopped: {e}")),
+        r = api => r.map_err(|e| e.to_string())?.map_err(|e| format!("API stopped: {e}")),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}

@@ -1,0 +1,357 @@
+//! The Lambda's configuration: read from the environment once, at start-up, and checked then,
+//! so a request never meets a bad setting.
+
+use std::fmt;
+
+use presigner_s3::{AddressingStyle, Bucket, Endpoint, Expiry};
+use presigner_sigv4::{self as sigv4, Credentials};
+
+/// Uploads larger than this are refused unless `MAX_UPLOAD_BYTES` says otherwise (10 MiB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
+/// The original's URL lifetime.
+pub const DEFAULT_EXPIRES_SECONDS: u64 = 1800;
+/// S3 refuses single PUTs over 5 GiB.
+pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+
+/// Everything the service needs, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `S3_BUCKET_NAME`.
+    pub bucket: Bucket,
+    /// `AWS_REGION`.
+    pub region: String,
+    /// `S3_ENDPOINT_URL`, default `https://s3.{region}.amazonaws.com`.
+    pub endpoint: Endpoint,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    pub credentials: Credentials,
+    /// `URL_EXPIRES_SECONDS`, default 1800.
+    pub expiry: Expiry,
+    /// `S3_FORCE_PATH_STYLE`: `true` is [`AddressingStyle::Path`]; default
+    /// [`AddressingStyle::Auto`].
+    pub addressing_style: AddressingStyle,
+    /// `MAX_UPLOAD_BYTES`, default 10 MiB.
+    pub max_upload_bytes: u64,
+    /// `REQUIRE_UPLOAD_CONSTRAINTS`: `true` (the default) is [`UploadUrls::Constrained`],
+    /// `false` [`UploadUrls::Open`].
+    pub upload_urls: UploadUrls,
+    /// `TRUST_BODY_USER_ID`: `false` (the default) is [`AnonymousCallers::Refused`], `true`
+    /// [`AnonymousCallers::TrustBodyUserId`].
+    pub anonymous_callers: AnonymousCallers,
+    /// `CORS_ALLOW_ORIGIN`, default `*`: the `Access-Control-Allow-Origin` of every answer.
+    pub cors_allow_origin: CorsOrigin,
+}
+
+/// What an upload URL must be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadUrls {
+    /// An upload URL is signed only with a `contentType` and a `contentLength`, so it stores
+    /// one image of a known size or nothing.
+    Constrained,
+    /// The original's open upload URLs: any type, up to 5 GiB.
+    Open,
+}
+
+/// What a request with no authorizer identity gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnonymousCallers {
+    /// A 401.
+    Refused,
+    /// The original's contract: the body's `userId` says who the caller is, so anyone can act
+    /// as anyone.
+    TrustBodyUserId,
+}
+
+/// The value of `Access-Control-Allow-Origin`: `*`, or one origin (`scheme://host[:port]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorsOrigin(String);
+
+impl CorsOrigin {
+    /// Any origin.
+    pub fn any() -> Self {
+        CorsOrigin("*".into())
+    }
+
+    /// Checks `value`: `*`, or `http[s]://host[:port]` with no path, made of characters a
+    /// header can carry.
+    pub fn new(value: &str) -> Result<Self, String> {
+        if value == "*" {
+            return Ok(CorsOrigin::any());
+        }
+        let rest = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"))
+            .ok_or_else(|| {
+                format!("{value:?} must be * or an origin such as https://app.example.com")
+            })?;
+        let host_ok = !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        if !host_ok {
+            return Err(format!(
+                "{value:?} must be * or an origin such as https://app.example.com (scheme and host, no path)"
+            ));
+        }
+        Ok(CorsOrigin(value.to_owned()))
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A setting that is missing or wrong: names the variable and says what is wrong. Never
+/// carries a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn problem(variable: &'static str, problem: impl fmt::Display) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.to_string(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests). An empty value
+    /// counts as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let required = |name: &'static str| get(name).ok_or_else(|| problem(name, "is not set"));
+
+        let bucket =
+            Bucket::new(required("S3_BUCKET_NAME")?).map_err(|e| problem("S3_BUCKET_NAME", e))?;
+        let region = required("AWS_REGION")?;
+        sigv4::check_region(&region).map_err(|e| problem("AWS_REGION", e))?;
+        let endpoint = match get("S3_ENDPOINT_URL") {
+            Some(url) => Endpoint::parse(&url),
+            None => Endpoint::regional(&region),
+        }
+        .map_err(|e| problem("S3_ENDPOINT_URL", e))?;
+
+        let access_key_id = required("AWS_ACCESS_KEY_ID")?;
+        let secret = required("AWS_SECRET_ACCESS_KEY")?;
+        let credentials = Credentials::new(access_key_id, secret, get("AWS_SESSION_TOKEN"))
+            .map_err(|e| {
+                let variable = match e {
+                    sigv4::Error::InvalidAccessKeyId | sigv4::Error::EmptyAccessKeyId => {
+                        "AWS_ACCESS_KEY_ID"
+                    }
+                    sigv4::Error::EmptySecretAccessKey => "AWS_SECRET_ACCESS_KEY",
+                    _ => "AWS_SESSION_TOKEN",
+                };
+                problem(variable, e)
+            })?;
+
+        let expiry = match get("URL_EXPIRES_SECONDS") {
+            None => DEFAULT_EXPIRES_SECONDS,
+            Some(v) => v.trim().parse().map_err(|_| {
+                problem(
+                    "URL_EXPIRES_SECONDS",
+                    format!("{v:?} is not a whole number of seconds"),
+                )
+            })?,
+        };
+        let expiry = Expiry::from_secs(expiry).map_err(|e| problem("URL_EXPIRES_SECONDS", e))?;
+
+        let flag = |name: &'static str, default: bool| match get(name).as_deref().map(str::trim) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") || v == "1" => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") || v == "0" => Ok(false),
+            Some(v) => Err(problem(name, format!("{v:?} is not true or false"))),
+        };
+        let addressing_style = match flag("S3_FORCE_PATH_STYLE", false)? {
+            true => AddressingStyle::Path,
+            false => AddressingStyle::Auto,
+        };
+        let upload_urls = match flag("REQUIRE_UPLOAD_CONSTRAINTS", true)? {
+            true => UploadUrls::Constrained,
+            false => UploadUrls::Open,
+        };
+        let anonymous_callers = match flag("TRUST_BODY_USER_ID", false)? {
+            true => AnonymousCallers::TrustBodyUserId,
+            false => AnonymousCallers::Refused,
+        };
+        let cors_allow_origin = match get("CORS_ALLOW_ORIGIN") {
+            None => CorsOrigin::any(),
+            Some(v) => CorsOrigin::new(v.trim()).map_err(|e| problem("CORS_ALLOW_ORIGIN", e))?,
+        };
+
+        let max_upload_bytes = match get("MAX_UPLOAD_BYTES") {
+            None => DEFAULT_MAX_UPLOAD_BYTES,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if (1..=MAX_SINGLE_PUT_BYTES).contains(&n) => n,
+                _ => {
+                    return Err(problem(
+                        "MAX_UPLOAD_BYTES",
+                        format!(
+                            "{v:?} must be a whole number of bytes from 1 to {MAX_SINGLE_PUT_BYTES} (5 GiB, S3's limit for one PUT)"
+                        ),
+                    ))
+                }
+            },
+        };
+
+        Ok(Config {
+            bucket,
+            region,
+            endpoint,
+            credentials,
+            expiry,
+            addressing_style,
+            max_upload_bytes,
+            upload_urls,
+            anonymous_callers,
+            cors_allow_origin,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "s3cr3t/VALUE+";
+
+    fn env(extra: &[(&str, &str)]) -> HashMap<String, String> {
+        let mut m: HashMap<String, String> = [
+            ("S3_BUCKET_NAME", "my-bucket"),
+            ("AWS_REGION", "ap-northeast-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in extra {
+            m.insert(k.to_string(), v.to_string());
+        }
+        m
+    }
+
+    fn load(m: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = load(&env(&[])).unwrap();
+        assert_eq!(c.bucket.as_str(), "my-bucket");
+        assert_eq!(
+            c.endpoint.to_string(),
+            "https://s3.ap-northeast-1.amazonaws.com"
+        );
+        assert_eq!(c.expiry.secs(), 1800);
+        assert_eq!(c.addressing_style, AddressingStyle::Auto);
+        assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.credentials.session_token(), None);
+        assert_eq!(c.upload_urls, UploadUrls::Constrained);
+        assert_eq!(c.anonymous_callers, AnonymousCallers::Refused);
+        assert_eq!(c.cors_allow_origin.as_str(), "*");
+    }
+
+    #[test]
+    fn explicit_values() {
+        let c = load(&env(&[
+            ("S3_ENDPOINT_URL", "http://127.0.0.1:9000"),
+            ("URL_EXPIRES_SECONDS", "604800"),
+            ("S3_FORCE_PATH_STYLE", "TRUE"),
+            ("MAX_UPLOAD_BYTES", "5120"),
+            ("AWS_SESSION_TOKEN", "tok"),
+            ("REQUIRE_UPLOAD_CONSTRAINTS", "false"),
+            ("TRUST_BODY_USER_ID", "1"),
+            ("CORS_ALLOW_ORIGIN", "https://app.example.com"),
+        ]))
+        .unwrap();
+        assert_eq!(c.upload_urls, UploadUrls::Open);
+        assert_eq!(c.anonymous_callers, AnonymousCallers::TrustBodyUserId);
+        assert_eq!(c.cors_allow_origin.as_str(), "https://app.example.com");
+        assert_eq!(c.endpoint.to_string(), "http://127.0.0.1:9000");
+        assert_eq!(c.expiry.secs(), 604800);
+        assert_eq!(c.addressing_style, AddressingStyle::Path);
+        assert_eq!(c.max_upload_bytes, 5120);
+        assert_eq!(c.credentials.session_token(), Some("tok"));
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let missing = |name: &str| {
+            let mut m = env(&[]);
+            m.remove(name);
+            load(&m).unwrap_err()
+        };
+        for name in [
+            "S3_BUCKET_NAME",
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
+            let e = missing(name);
+            assert_eq!(e.to_string(), format!("{name}: is not set"));
+        }
+        for (name, value, says) in [
+            ("S3_BUCKET_NAME", "Bad_Bucket", "invalid bucket name"),
+            ("AWS_REGION", "ap northeast", "region"),
+            ("S3_ENDPOINT_URL", "s3.example.com", "http:// or https://"),
+            ("URL_EXPIRES_SECONDS", "0", "out of range"),
+            ("URL_EXPIRES_SECONDS", "604801", "out of range"),
+            ("URL_EXPIRES_SECONDS", "half an hour", "not a whole number"),
+            ("S3_FORCE_PATH_STYLE", "yes", "not true or false"),
+            ("MAX_UPLOAD_BYTES", "0", "from 1 to"),
+            ("MAX_UPLOAD_BYTES", "10MB", "from 1 to"),
+            ("AWS_ACCESS_KEY_ID", "AKID EXAMPLE", "access key id"),
+            ("REQUIRE_UPLOAD_CONSTRAINTS", "no", "not true or false"),
+            ("TRUST_BODY_USER_ID", "yes please", "not true or false"),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "app.example.com",
+                "must be * or an origin",
+            ),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "https://app.example.com/path",
+                "no path",
+            ),
+            (
+                "CORS_ALLOW_ORIGIN",
+                "https://a.example\r\nX-Evil: 1",
+                "no path",
+            ),
+        ] {
+            let e = load(&env(&[(name, value)])).unwrap_err();
+            assert_eq!(e.variable, name, "{value}");
+            assert!(e.problem.contains(says), "{name}={value}: {e}");
+            assert!(!e.to_string().contains(SECRET));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let c = load(&env(&[("AWS_SESSION_TOKEN", "session-token-value")])).unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("session-token-value"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Shared by the integration tests; each test file uses some of it.
+#![allow(dead_code)]
+
+pub mod binaries;
+pub mod events;
+pub mod hostile;
+pub mod http;
+pub mod invariants;
+pub mod runtime_api;
+pub mod s3;
+pub mod verifier;
