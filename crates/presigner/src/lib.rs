@@ -9,6 +9,13 @@
 //!
 //! The binary (`src/main.rs`) reads the environment once, then answers events.
 
+#![warn(missing_docs)]
+
+// The README's example, compiled and run with the doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod api;
 pub mod config;
 pub mod lambda;

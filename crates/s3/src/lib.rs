@@ -19,6 +19,11 @@
 
 #![warn(missing_docs)]
 
+// The README's example, compiled and run with the doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod endpoint;
 mod error;
 mod inputs;

@@ -38,6 +38,11 @@
 
 #![warn(missing_docs)]
 
+// The README's example, compiled and run with the doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod buffers;
 mod canonical_headers;
 mod canonical_query;
