@@ -3,7 +3,7 @@
 //! suite uses) spawns the process with a Lambda-like environment and hands it the REST API
 //! event for `POST /api/upload_url`.
 //!
-//! Usage: bench-harness ROOT [--runs N] [--warm N]
+//! Usage: bench-harness ROOT [--runs N] [--warm N] [--only ID,...] [--baseline BOOTSTRAP]
 //! (ROOT is the repository; `bench/run` builds everything and calls this.)
 //! Writes ROOT/bench/results.md and ROOT/bench/results.svg.
 
@@ -509,6 +509,7 @@ fn main() {
     let root = root.canonicalize().expect("ROOT");
     let (mut runs, mut warm_n) = (30usize, 1000usize);
     let mut only: Option<Vec<String>> = None;
+    let mut baseline: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).expect("--runs N"),
@@ -518,6 +519,7 @@ fn main() {
                     .next()
                     .map(|v| v.split(',').map(str::to_owned).collect())
             }
+            "--baseline" => baseline = args.next().map(PathBuf::from),
             other => panic!("unknown option {other}"),
         }
     }
@@ -610,6 +612,15 @@ fn main() {
             c
         })
         .collect();
+    // `--baseline PATH`: another build of ours (an earlier commit, say), run alongside it.
+    let mut contenders = contenders;
+    if let Some(path) = baseline {
+        let path = path.canonicalize().expect("--baseline PATH");
+        contenders.insert(
+            1,
+            binary("baseline", "presigner, the --baseline build", path),
+        );
+    }
     let contenders: Vec<Contender> = match &only {
         Some(ids) => contenders
             .into_iter()
