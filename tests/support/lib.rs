@@ -1,6 +1,7 @@
 //! Shared by the integration tests; each test file uses some of it.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod binaries;
 pub mod events;
 pub mod hostile;

@@ -1,0 +1,132 @@
+//! Why a request was refused: [`ApiError`], its status and the message the caller reads.
+
+use std::fmt;
+
+use super::body;
+use super::{ALLOWED_METHODS, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH};
+
+/// Why a request was refused; each maps to one status and a message the caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 400: over 16 KiB.
+    BodyTooLarge,
+    /// 400: marked base64 but not base64.
+    BodyNotBase64,
+    /// 400: not JSON (the parser's message).
+    MalformedJson(String),
+    /// 400: JSON, but not an object.
+    NotAnObject,
+    /// 400: a required field is absent.
+    MissingField(&'static str),
+    /// 400: a field is an empty string.
+    EmptyField(&'static str),
+    /// 400: a field has the wrong JSON type (field, expected type).
+    WrongType(&'static str, &'static str),
+    /// 400: a field is over 128 bytes.
+    FieldTooLong(&'static str),
+    /// 400: an id that cannot be a key segment (field, why).
+    InvalidId(&'static str, &'static str),
+    /// 400: `contentType` outside the image types.
+    UnsupportedContentType,
+    /// 400: `contentLength` outside 1..=max (the max).
+    ContentLengthOutOfRange(u64),
+    /// 400: `contentType` or `contentLength` missing from an upload while
+    /// `REQUIRE_UPLOAD_CONSTRAINTS` is on.
+    ConstraintRequired(&'static str),
+    /// 400: `contentSha256` is not 32 bytes of base64.
+    InvalidChecksum,
+    /// 400: `contentType`/`contentLength`/`contentSha256` sent to the download route.
+    ConstraintsOnDownload,
+    /// 400: `contentLength`/`contentSha256` sent to the form route (the form takes a range).
+    NotForForms,
+    /// 401: no authorizer identity, and the body's `userId` is not trusted.
+    Unauthenticated,
+    /// 403: the body's `userId` is not the signed-in user.
+    IdentityMismatch,
+    /// 403: an authorizer ran but gave no subject (which one).
+    NoSubject(&'static str),
+    /// 403: the authorizer's subject cannot be used as a key segment.
+    UnusableIdentity,
+    /// 431: an event with more header fields than any front door sends.
+    TooManyHeaderFields,
+    /// 404.
+    NotFound,
+    /// 405.
+    MethodNotAllowed,
+    /// 500: ours; the detail is logged, not sent.
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Unauthenticated => 401,
+            ApiError::IdentityMismatch | ApiError::NoSubject(_) | ApiError::UnusableIdentity => 403,
+            ApiError::NotFound => 404,
+            ApiError::TooManyHeaderFields => 431,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::Internal(_) => 500,
+            _ => 400,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::BodyTooLarge => write!(f, "the body is larger than {} bytes", body::MAX_BODY_BYTES),
+            ApiError::BodyNotBase64 => f.write_str("the body is marked base64 but does not decode"),
+            ApiError::MalformedJson(e) => write!(f, "the body is not valid JSON: {e}"),
+            ApiError::NotAnObject => f.write_str(
+                "the body must be a JSON object such as {\"tweetId\": \"...\", \"contentType\": \"image/png\", \"contentLength\": 1234}",
+            ),
+            ApiError::MissingField(n) => write!(f, "{n} is required"),
+            ApiError::EmptyField(n) => write!(f, "{n} must not be empty"),
+            ApiError::WrongType(n, t) => write!(f, "{n} must be {t}"),
+            ApiError::FieldTooLong(n) => write!(f, "{n} must be at most {} bytes", body::MAX_ID_BYTES),
+            ApiError::InvalidId(n, why) => write!(f, "{n} {why}"),
+            ApiError::UnsupportedContentType => {
+                f.write_str("contentType must be one of image/png, image/jpeg, image/gif, image/webp")
+            }
+            ApiError::ContentLengthOutOfRange(max) => {
+                write!(f, "contentLength must be a whole number of bytes from 1 to {max}")
+            }
+            ApiError::ConstraintRequired(n) => write!(
+                f,
+                "{n} is required for upload_url: the URL is signed for one image of a given type and size"
+            ),
+            ApiError::InvalidChecksum => f.write_str(
+                "contentSha256 must be the file's SHA-256 in base64: 32 bytes, 44 characters such as 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+            ),
+            ApiError::ConstraintsOnDownload => {
+                f.write_str("contentType, contentLength and contentSha256 apply to uploads only")
+            }
+            ApiError::NotForForms => f.write_str(
+                "contentLength and contentSha256 apply to upload_url; upload_form takes any size up to the limit",
+            ),
+            ApiError::Unauthenticated => f.write_str(
+                "sign in first: this API takes the user from its authorizer, and this request has none",
+            ),
+            ApiError::IdentityMismatch => f.write_str("userId does not match the signed-in user"),
+            ApiError::NoSubject(which) => write!(
+                f,
+                "the request was authorized by {which}, which gives no user subject to key images on"
+            ),
+            ApiError::UnusableIdentity => {
+                f.write_str("the signed-in user's id cannot be used in an object key")
+            }
+            ApiError::TooManyHeaderFields => write!(
+                f,
+                "the request has more than {} header fields",
+                crate::lambda::MAX_HEADER_FIELDS
+            ),
+            ApiError::NotFound => write!(
+                f,
+                "no such route: use POST {UPLOAD_PATH}, {UPLOAD_FORM_PATH} or {DOWNLOAD_PATH}"
+            ),
+            ApiError::MethodNotAllowed => write!(f, "method not allowed: use {ALLOWED_METHODS}"),
+            ApiError::Internal(_) => f.write_str("internal error"),
+        }
+    }
+}

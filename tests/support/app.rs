@@ -1,0 +1,199 @@
+//! The handler driven with real API Gateway / function URL event JSON, through the same
+//! event conversion the Lambda runs, checking status, every header and the body: the service,
+//! the call and the checks the `tests/api_*.rs` files share.
+
+use std::collections::BTreeMap;
+
+use presigner::api::App;
+use presigner::config::Config;
+use presigner::lambda::{handle_event, Event};
+use presigner_s3::{
+    AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
+};
+use presigner_sigv4::{Credentials, SigningTime};
+use serde_json::{json, Value};
+
+pub const BUCKET: &str = "presigner-test-bucket";
+
+pub const REGION: &str = "ap-northeast-1";
+
+pub const SECRET: &str = "test-secret-never-shown";
+
+pub const NOW: &str = "20261125T120000Z";
+
+pub const SUB: &str = "7d8ca528-4931-4254-9273-ea5ee853f271";
+
+/// The two documented switches back to the original's contract.
+pub const ORIGINAL: [(&str, &str); 2] = [
+    ("TRUST_BODY_USER_ID", "true"),
+    ("REQUIRE_UPLOAD_CONSTRAINTS", "false"),
+];
+
+pub fn config(extra: &[(&str, &str)]) -> Config {
+    let mut env: BTreeMap<&str, &str> = [
+        ("S3_BUCKET_NAME", BUCKET),
+        ("AWS_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ]
+    .into();
+    env.extend(extra.iter().copied());
+    Config::from_lookup(|k| env.get(k).map(|v| v.to_string())).expect("config")
+}
+
+/// The service as deployed by default: identity from the authorizer, constrained uploads.
+pub fn app() -> App {
+    App::new(config(&[])).unwrap()
+}
+
+/// The service with the original's contract switched back on.
+pub fn original() -> App {
+    App::new(config(&ORIGINAL)).unwrap()
+}
+
+pub fn now() -> SigningTime {
+    SigningTime::parse_amz_date(NOW).unwrap()
+}
+
+pub struct Answer {
+    pub status: u64,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(self.body.as_deref().expect("a body")).expect("JSON body")
+    }
+    pub fn message(&self) -> String {
+        self.json()["message"].as_str().expect("message").to_owned()
+    }
+}
+
+pub fn call_with(app: &App, event: Event) -> Answer {
+    let (response, _) = handle_event(app, &event, now());
+    let out = serde_json::to_value(&response).unwrap();
+    assert_eq!(out["isBase64Encoded"], json!(false));
+    let headers = out["headers"]
+        .as_object()
+        .expect("headers")
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str().unwrap().to_owned()))
+        .collect();
+    Answer {
+        status: out["statusCode"].as_u64().unwrap(),
+        headers,
+        body: out["body"].as_str().map(str::to_owned),
+    }
+}
+
+pub fn call(event: Event) -> Answer {
+    call_with(&app(), event)
+}
+
+const CORS: [(&str, &str); 4] = [
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-methods", "OPTIONS, POST"),
+    (
+        "access-control-allow-headers",
+        "Content-Type, Authorization",
+    ),
+    ("cache-control", "no-store"),
+];
+
+pub fn assert_headers(a: &Answer, extra: &[(&str, &str)]) {
+    let mut expected: BTreeMap<String, String> = CORS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for (k, v) in extra {
+        expected.insert(k.to_string(), v.to_string());
+    }
+    assert_eq!(a.headers, expected);
+}
+
+pub fn assert_error(a: &Answer, status: u64, says: &str) {
+    assert_eq!(a.status, status, "{:?}", a.body);
+    let mut extra = vec![("content-type", "application/json")];
+    if status == 405 {
+        extra.push(("allow", "OPTIONS, POST"));
+    }
+    if status == 401 {
+        extra.push(("www-authenticate", "Bearer"));
+    }
+    assert_headers(a, &extra);
+    let body = a.json();
+    assert_eq!(body.as_object().unwrap().len(), 1, "only a message: {body}");
+    assert!(
+        a.message().contains(says),
+        "{:?} does not say {says:?}",
+        a.message()
+    );
+}
+
+/// The URL the handler should have made, signed directly by the library.
+pub fn expected_url(
+    method: Method,
+    key: &str,
+    headers: &[(&str, &str)],
+    query: &[(&str, &str)],
+) -> String {
+    let c = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
+    let p = Presigner::new(
+        c,
+        REGION,
+        Endpoint::regional(REGION).unwrap(),
+        AddressingStyle::Auto,
+    )
+    .unwrap();
+    let bucket = Bucket::new(BUCKET).unwrap();
+    let key = ObjectKey::new(key).unwrap();
+    let r = ObjectRequest {
+        headers,
+        query,
+        ..ObjectRequest::new(method, &bucket, &key, Expiry::from_secs(1800).unwrap())
+    };
+    p.presign(&r, now()).unwrap()
+}
+
+pub const PNG_5120: [(&str, &str); 2] = [("content-type", "image/png"), ("content-length", "5120")];
+
+/// Checks a success answer and its URL part by part; returns the URL.
+pub fn assert_url(a: &Answer, key_path: &str, signed_headers: &str) -> url::Url {
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_headers(a, &[("content-type", "application/json")]);
+    let url = url::Url::parse(a.json()["presignedUrl"].as_str().unwrap()).unwrap();
+    assert_eq!(url.scheme(), "https");
+    assert_eq!(
+        url.host_str(),
+        Some("presigner-test-bucket.s3.ap-northeast-1.amazonaws.com")
+    );
+    assert_eq!(url.path(), key_path);
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
+    assert_eq!(
+        q["X-Amz-Credential"],
+        "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request"
+    );
+    assert_eq!(q["X-Amz-Date"], NOW);
+    assert_eq!(q["X-Amz-Expires"], "1800");
+    assert_eq!(q["X-Amz-SignedHeaders"], signed_headers);
+    assert_eq!(q["X-Amz-Signature"].len(), 64);
+    url
+}
+
+/// Points an `upload_url` event at `route`, wherever its front door keeps the route.
+pub fn to_route(e: &mut Value, route: &str) {
+    for k in ["path", "rawPath", "resource", "routeKey"] {
+        if let Some(p) = e[k].as_str() {
+            e[k] = json!(p.replace("upload_url", route));
+        }
+    }
+    if let Some(p) = e["requestContext"]["routeKey"].as_str() {
+        e["requestContext"]["routeKey"] = json!(p.replace("upload_url", route));
+    }
+}
+
+pub fn to_download(e: &mut Value) {
+    to_route(e, "download_url");
+}
