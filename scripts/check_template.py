@@ -58,10 +58,16 @@ def check_static_builds(sam, root):
     """The build recipes behind the two functions produce static musl binaries."""
     import tomllib
 
+    # cargo-lambda reads the workspace's build settings at the root and the package's own; both
+    # must name static musl, whichever it picks.
     with open(os.path.join(root, "Cargo.toml"), "rb") as f:
-        cargo = tomllib.load(f)
-    target = cargo["package"]["metadata"]["lambda"]["build"]["target"]
-    check(target == ["x86_64-unknown-linux-musl"], f"cargo-lambda's default target is {target}")
+        workspace = tomllib.load(f)
+    with open(os.path.join(root, "crates", "presigner", "Cargo.toml"), "rb") as f:
+        package = tomllib.load(f)
+    for label, table in (("workspace", workspace.get("workspace", {})),
+                         ("crates/presigner", package.get("package", {}))):
+        target = table.get("metadata", {}).get("lambda", {}).get("build", {}).get("target")
+        check(target == ["x86_64-unknown-linux-musl"], f"{label}: cargo-lambda's default target is {target}")
     x86 = sam["Resources"][FUNCTIONS["x86_64"]]
     check(x86["Metadata"]["BuildMethod"] == "rust-cargolambda", "x86_64: SAM's Rust builder")
     check(x86["Metadata"]["BuildProperties"]["Binary"] == "presigner", "x86_64: the presigner binary")
