@@ -132,6 +132,8 @@ fn a_base64_body_that_does_not_decode_is_400_not_a_panic() {
                 e["isBase64Encoded"] = json!(true);
             }),
         );
-        assert_error(&a, 400, "larger than 16384 bytes");
+        // Refused before decoding, at the largest body any route takes (a full batch).
+        let limit = presigner::api::body::MAX_BATCH_BODY_BYTES;
+        assert_error(&a, 400, &format!("larger than {limit} bytes"));
     }
 }

@@ -8,13 +8,11 @@ use presigner::api::App;
 use presigner::lambda::handle_event;
 use presigner_s3::Method;
 use presigner_test_support::app::{
-    assert_url, call, call_with, config, expected_url, now, original, to_download, ORIGINAL,
-    SECRET, SUB,
+    assert_url, call, call_with, config, expected_download_url, expected_url, now, original,
+    to_download, ORIGINAL, SECRET, SUB,
 };
 use presigner_test_support::events::{event, with_body};
 use serde_json::{json, Value};
-
-const AS_PNG: [(&str, &str); 1] = [("response-content-type", "image/png")];
 
 #[test]
 fn the_original_contract_is_one_switch_away_on_every_event_kind() {
@@ -36,15 +34,13 @@ fn the_original_contract_is_one_switch_away_on_every_event_kind() {
         let url = assert_url(&down, "/images/test%40mail.com/test_id.png", "host");
         assert_eq!(
             url.as_str(),
-            expected_url(
-                Method::Get,
-                "images/test@mail.com/test_id.png",
-                &[],
-                &AS_PNG
-            ),
+            expected_download_url("images/test@mail.com/test_id.png"),
             "{file}"
         );
-        assert_eq!(down.json().as_object().unwrap().len(), 1);
+        // The original's field, and when the URL really ends (it lives past the expiry).
+        let fields: Vec<String> = down.json().as_object().unwrap().keys().cloned().collect();
+        assert_eq!(fields, ["expiresAt", "presignedUrl"], "{file}");
+        assert_eq!(down.json()["expiresAt"], "2026-11-25T13:30:00Z");
     }
 }
 
@@ -57,9 +53,10 @@ fn download_urls_make_s3_answer_as_an_image_whatever_was_stored() {
     let url = assert_url(&a, &format!("/images/{SUB}/t1.png"), "host");
     let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     assert_eq!(q["response-content-type"], "image/png");
+    assert_eq!(q["response-cache-control"], "private, max-age=1800");
     assert_eq!(
         url.as_str(),
-        expected_url(Method::Get, &format!("images/{SUB}/t1.png"), &[], &AS_PNG)
+        expected_download_url(&format!("images/{SUB}/t1.png"))
     );
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use presigner_test_support::invariants::{
-    check_body, check_event, check_event_fields, check_presign,
+    check_body, check_event, check_event_fields, check_granted, check_presign, Profile,
 };
 
 fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
@@ -28,15 +28,17 @@ fn event_fixtures_and_hostile_events_keep_the_invariants() {
     let fixtures = inputs("tests/events");
     assert!(fixtures.len() >= 7);
     for (_, data) in fixtures {
-        // Both apps: the default one, and (odd length) the original's contract.
-        check_event(&data);
-        let mut odd = data.clone();
-        odd.push(b' ');
-        check_event(&odd);
+        // Every profile: the length of the input picks the app.
+        let mut data = data.clone();
+        for _ in Profile::ALL {
+            check_event(&data);
+            data.push(b' ');
+        }
     }
     for case in presigner_test_support::hostile::events() {
-        check_event(case.event.as_bytes());
-        check_event(format!("{} ", case.event).as_bytes());
+        for pad in 0..Profile::ALL.len() {
+            check_event(format!("{}{}", case.event, " ".repeat(pad)).as_bytes());
+        }
     }
 }
 
@@ -57,22 +59,46 @@ fn what_the_fuzzers_found_stays_fixed() {
 
 #[test]
 fn the_invariants_can_fail() {
-    // A 200 for an anonymous caller from the default app breaks "the body never decides".
-    let anonymous = presigner_test_support::events::event_json("rest-v1.json", |_| {}).to_string();
-    let result = std::panic::catch_unwind(|| {
-        let event = serde_json::from_str(&anonymous).unwrap();
-        let json = serde_json::from_str(&anonymous).unwrap();
-        // Ask the trusting app but check as if it were the default one.
+    let now = presigner_sigv4::SigningTime::from_unix_seconds(1_795_608_000).unwrap();
+    let ask = |profile, route: &str, body: serde_json::Value| {
+        let json = presigner_test_support::events::event_json("rest-v1.json", |e| {
+            e["path"] = serde_json::json!(format!("/api/{route}"));
+            e["resource"] = e["path"].clone();
+            e["body"] = serde_json::json!(body.to_string());
+        });
+        let event = serde_json::from_str(&json.to_string()).unwrap();
         let (_, reply) = presigner::lambda::handle_event(
-            presigner_test_support::invariants::app(true),
+            presigner_test_support::invariants::app(profile),
             &event,
-            presigner_sigv4::SigningTime::from_unix_seconds(1_795_608_000).unwrap(),
+            now,
         );
-        assert_eq!(reply.response.status, 200);
-        presigner_test_support::invariants::allowed_users(&json, true, false)
+        assert_eq!(reply.response.status, 200, "{:?}", reply.response.body);
+        (json, reply)
+    };
+    // An anonymous caller's URL from the trusting app, checked as if from the default one,
+    // breaks "the body never decides who the caller is".
+    let (json, reply) = ask(
+        Profile::Original,
+        "upload_url",
+        serde_json::json!({"userId": "u", "tweetId": "t"}),
+    );
+    check_granted(&json, true, Profile::Original, &reply.response, reply.route);
+    let caught = std::panic::catch_unwind(|| {
+        check_granted(&json, true, Profile::SignedIn, &reply.response, reply.route)
     });
     assert!(
-        result.is_err(),
+        caught.is_err(),
         "the identity oracle accepted an anonymous caller"
+    );
+    // A public timeline's batch, checked as if from an owner-only deployment.
+    let batch = serde_json::json!({"images": [{"userId": "bob", "tweetId": "t"}]});
+    let (json, reply) = ask(Profile::Anyone, "download_urls", batch);
+    check_granted(&json, true, Profile::Anyone, &reply.response, reply.route);
+    let caught = std::panic::catch_unwind(|| {
+        check_granted(&json, true, Profile::Owner, &reply.response, reply.route)
+    });
+    assert!(
+        caught.is_err(),
+        "the oracle let an owner deployment read bob's image"
     );
 }

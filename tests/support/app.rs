@@ -131,12 +131,35 @@ pub fn assert_error(a: &Answer, status: u64, says: &str) {
     );
 }
 
+/// What every download URL signs besides the key: S3 answers as a PNG a browser may keep
+/// for the expiry.
+pub const DOWNLOAD_QUERY: [(&str, &str); 2] = [
+    ("response-cache-control", "private, max-age=1800"),
+    ("response-content-type", "image/png"),
+];
+
+/// The download URL the handler should have made at [`NOW`] with the default window (an
+/// hour) and expiry, signed directly by the library.
+pub fn expected_download_url(key: &str) -> String {
+    signed_by_the_library(Method::Get, key, &[], &DOWNLOAD_QUERY, 3600 + 1800)
+}
+
 /// The URL the handler should have made, signed directly by the library.
 pub fn expected_url(
     method: Method,
     key: &str,
     headers: &[(&str, &str)],
     query: &[(&str, &str)],
+) -> String {
+    signed_by_the_library(method, key, headers, query, 1800)
+}
+
+fn signed_by_the_library(
+    method: Method,
+    key: &str,
+    headers: &[(&str, &str)],
+    query: &[(&str, &str)],
+    lifetime: u64,
 ) -> String {
     let c = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
     let p = Presigner::new(
@@ -151,7 +174,7 @@ pub fn expected_url(
     let r = ObjectRequest {
         headers,
         query,
-        ..ObjectRequest::new(method, &bucket, &key, Expiry::from_secs(1800).unwrap())
+        ..ObjectRequest::new(method, &bucket, &key, Expiry::from_secs(lifetime).unwrap())
     };
     p.presign(&r, now()).unwrap()
 }
@@ -175,8 +198,14 @@ pub fn assert_url(a: &Answer, key_path: &str, signed_headers: &str) -> url::Url 
         q["X-Amz-Credential"],
         "AKIDEXAMPLE/20261125/ap-northeast-1/s3/aws4_request"
     );
+    // NOW is on the hour: the start of its cache window too.
     assert_eq!(q["X-Amz-Date"], NOW);
-    assert_eq!(q["X-Amz-Expires"], "1800");
+    let download = q.contains_key("response-content-type");
+    let lifetime = if download { "5400" } else { "1800" };
+    assert_eq!(
+        q["X-Amz-Expires"], lifetime,
+        "the window (3600) plus the expiry for downloads"
+    );
     assert_eq!(q["X-Amz-SignedHeaders"], signed_headers);
     assert_eq!(q["X-Amz-Signature"].len(), 64);
     url

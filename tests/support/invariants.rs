@@ -38,14 +38,45 @@ fn now() -> SigningTime {
     SigningTime::from_unix_seconds(1_795_608_000).expect("a fixed time")
 }
 
-/// The service with the defaults (`trusted == false`), or with the original's two switches
-/// on (the body names the user, uploads unconstrained).
-pub fn app(trusted: bool) -> &'static App {
-    static DEFAULT: OnceLock<App> = OnceLock::new();
-    static ORIGINAL: OnceLock<App> = OnceLock::new();
-    let cell = if trusted { &ORIGINAL } else { &DEFAULT };
-    cell.get_or_init(|| {
-        let switch = if trusted { "true" } else { "false" };
+/// The settings a fuzzed app runs with: each download access mode, and the original's
+/// contract (the body names the user, uploads unconstrained).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// The defaults: `DOWNLOAD_ACCESS=signed-in`.
+    SignedIn,
+    /// `TRUST_BODY_USER_ID=true`, `REQUIRE_UPLOAD_CONSTRAINTS=false`.
+    Original,
+    /// `DOWNLOAD_ACCESS=owner`.
+    Owner,
+    /// `DOWNLOAD_ACCESS=anyone`.
+    Anyone,
+}
+
+impl Profile {
+    /// Every profile, in the order an input's length picks them.
+    pub const ALL: [Profile; 4] = [
+        Profile::SignedIn,
+        Profile::Original,
+        Profile::Owner,
+        Profile::Anyone,
+    ];
+
+    fn trusted(self) -> bool {
+        self == Profile::Original
+    }
+}
+
+/// The service for `profile`, built once.
+pub fn app(profile: Profile) -> &'static App {
+    static APPS: [OnceLock<App>; 4] = [const { OnceLock::new() }; 4];
+    let index = Profile::ALL.iter().position(|p| *p == profile).unwrap_or(0);
+    APPS[index].get_or_init(|| {
+        let trusted = profile.trusted();
+        let access = match profile {
+            Profile::Owner => "owner",
+            Profile::Anyone => "anyone",
+            Profile::SignedIn | Profile::Original => "signed-in",
+        };
         let env = [
             ("S3_BUCKET_NAME", BUCKET),
             ("S3_ENDPOINT_URL", ENDPOINT),
@@ -53,11 +84,12 @@ pub fn app(trusted: bool) -> &'static App {
             ("AWS_ACCESS_KEY_ID", "AKIDFUZZ"),
             ("AWS_SECRET_ACCESS_KEY", SECRET),
             ("AWS_SESSION_TOKEN", "fuzz-session-token"),
-            ("TRUST_BODY_USER_ID", switch),
+            ("TRUST_BODY_USER_ID", if trusted { "true" } else { "false" }),
             (
                 "REQUIRE_UPLOAD_CONSTRAINTS",
                 if trusted { "false" } else { "true" },
             ),
+            ("DOWNLOAD_ACCESS", access),
         ];
         let config = Config::from_lookup(|k| {
             env.iter()
@@ -70,13 +102,13 @@ pub fn app(trusted: bool) -> &'static App {
 }
 
 /// An event as the runtime hands it over. Which app answers depends on the input's length,
-/// so both are fuzzed.
+/// so every profile is fuzzed.
 pub fn check_event(data: &[u8]) {
     let Ok(event) = serde_json::from_slice::<Event>(data) else {
         return;
     };
-    let trusted = data.len() % 2 == 1;
-    let (response_event, reply) = handle_event(app(trusted), &event, now());
+    let profile = Profile::ALL[data.len() % Profile::ALL.len()];
+    let (response_event, reply) = handle_event(app(profile), &event, now());
     serde_json::to_string(&response_event).expect("the response event serialises");
     check_response(&reply.response);
     let Event::Request { request, .. } = &event else {
@@ -95,12 +127,27 @@ pub fn check_event(data: &[u8]) {
             })
             .expect("an event is JSON");
         let is_v1 = matches!(request, LambdaRequest::ApiGatewayV1(_));
-        let allowed = allowed_users(&json, is_v1, trusted);
-        check_url(&reply.response, reply.route, trusted, &allowed);
+        check_granted(&json, is_v1, profile, &reply.response, reply.route);
     }
 }
 
-/// A request body, through the parser and through the app for an authorized caller.
+/// A 200 for `event`, checked as `profile` allows: every URL verifies and names only a
+/// folder the caller may act on there.
+pub fn check_granted(event: &Value, is_v1: bool, profile: Profile, r: &Response, route: Route) {
+    let who = who(event, is_v1);
+    let text = event["body"].as_str().unwrap_or_default();
+    let bytes = if event["isBase64Encoded"] == Value::Bool(true) {
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .expect("a 200 had a decodable body")
+    } else {
+        text.as_bytes().to_vec()
+    };
+    let body: Value = serde_json::from_slice(&bytes).expect("a 200 had a JSON body");
+    check_url(r, route, profile, &who, &body);
+}
+
+/// A request body, through the parsers and through each app for an authorized caller.
 pub fn check_body(data: &[u8]) {
     match body::parse(data, MAX_UPLOAD) {
         Ok(parsed) => {
@@ -120,22 +167,48 @@ pub fn check_body(data: &[u8]) {
             assert!(!e.to_string().is_empty());
         }
     }
+    match body::parse_batch(data, 1000) {
+        Ok(images) => {
+            let json: Value = serde_json::from_slice(data).expect("a parsed batch is JSON");
+            let items = json["images"].as_array().expect("images");
+            assert_eq!(items.len(), images.len());
+            for (item, image) in items.iter().zip(&images) {
+                assert_eq!(item["tweetId"].as_str(), Some(image.tweet_id.as_str()));
+                check_id(image.tweet_id.as_str());
+                assert_eq!(
+                    item["userId"].as_str(),
+                    image.user_id.as_ref().map(|u| u.as_str())
+                );
+            }
+        }
+        Err(e) => {
+            assert_eq!(e.status(), 400, "{e}");
+            assert!(!e.to_string().is_empty());
+        }
+    }
+    let who = Who {
+        subjects: vec!["fuzz-user".to_owned()],
+        authorized: true,
+    };
+    let json: Option<Value> = serde_json::from_slice(data).ok();
     for (path, route) in [
         ("/api/upload_url", Route::Upload),
         ("/api/upload_form", Route::UploadForm),
         ("/api/download_url", Route::Download),
+        ("/api/download_urls", Route::DownloadBatch),
     ] {
-        for trusted in [false, true] {
+        for profile in Profile::ALL {
             let request = ApiRequest {
                 method: "POST",
                 path: path.into(),
                 body: Ok(data.into()),
                 caller: Caller::Subject("fuzz-user".into()),
             };
-            let reply = app(trusted).handle(&request, now());
+            let reply = app(profile).handle(&request, now());
             check_response(&reply.response);
             if reply.response.status == 200 {
-                check_url(&reply.response, route, trusted, &["fuzz-user".to_owned()]);
+                let body = json.as_ref().expect("a 200 had a JSON body");
+                check_url(&reply.response, route, profile, &who, body);
             }
         }
     }
@@ -234,9 +307,18 @@ pub fn check_presign(data: &[u8]) {
     }
 }
 
-/// The body's `userId` may name the user only with no authorizer context and a trusting
-/// app; otherwise the user must be a subject found in the authorizer context.
-pub fn allowed_users(event: &Value, is_v1: bool, trusted: bool) -> Vec<String> {
+/// Who an event says is asking: the subjects its authorizer context carries anywhere (a
+/// superset of what the conversion reads), and whether it carries an authorizer at all.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// Every subject found in the authorizer context.
+    pub subjects: Vec<String>,
+    /// Whether any authorizer context (`{}` included) or an IAM identity is present.
+    pub authorized: bool,
+}
+
+/// Reads [`Who`] from the raw event JSON.
+pub fn who(event: &Value, is_v1: bool) -> Who {
     let context = &event["requestContext"];
     let authorizer = &context["authorizer"];
     let identity = &context["identity"];
@@ -244,50 +326,51 @@ pub fn allowed_users(event: &Value, is_v1: bool, trusted: bool) -> Vec<String> {
         && ["userArn", "accessKey", "caller", "user"]
             .iter()
             .any(|k| identity[k].as_str().is_some_and(|s| !s.is_empty()));
-    // Any authorizer context at all, `{}` included, in either payload.
-    let has_authorizer = !authorizer.is_null();
-    if has_authorizer || iam {
-        let paths: [&[&str]; 4] = [
-            &["claims", "sub"],
-            &["jwt", "claims", "sub"],
-            &["principalId"],
-            &["lambda", "sub"],
-        ];
-        let mut subjects: Vec<String> = paths
-            .iter()
-            .filter_map(|path| {
-                path.iter()
-                    .fold(authorizer, |v, k| &v[*k])
-                    .as_str()
-                    .map(str::to_owned)
-            })
-            .collect();
-        if !is_v1 {
-            // Payload 2.0 deserialises the Lambda authorizer's context flat.
-            if let Some(sub) = authorizer["lambda"]["sub"].as_str() {
-                subjects.push(sub.to_owned());
-            }
-        }
-        return subjects;
+    let paths: [&[&str]; 4] = [
+        &["claims", "sub"],
+        &["jwt", "claims", "sub"],
+        &["principalId"],
+        &["lambda", "sub"],
+    ];
+    let subjects = paths
+        .iter()
+        .filter_map(|path| {
+            path.iter()
+                .fold(authorizer, |v, k| &v[*k])
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    Who {
+        subjects,
+        authorized: !authorizer.is_null() || iam,
     }
-    assert!(
-        trusted,
-        "an anonymous caller got a URL from the default app"
-    );
-    let text = event["body"].as_str().unwrap_or_default();
-    let bytes = if event["isBase64Encoded"] == Value::Bool(true) {
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .expect("a 200 had a decodable body")
-    } else {
-        text.as_bytes().to_vec()
+}
+
+/// The folders a URL for `route` may name when the body (or batch item) claimed `claimed`,
+/// under `profile`: the caller's own (a subject); any claimed folder for downloads under
+/// `anyone`, or under `signed-in` for a caller with a subject; any claimed folder with no
+/// authorizer under the original's contract. Empty: no URL may be given at all.
+pub fn allowed_users(
+    who: &Who,
+    profile: Profile,
+    route: Route,
+    claimed: Option<&str>,
+) -> Vec<String> {
+    let reading = matches!(route, Route::Download | Route::DownloadBatch);
+    let Some(claimed) = claimed else {
+        return who.subjects.clone();
     };
-    let body: Value = serde_json::from_slice(&bytes).expect("a 200 had a JSON body");
-    body["userId"]
-        .as_str()
-        .map(str::to_owned)
-        .into_iter()
-        .collect()
+    let others = (reading && profile == Profile::Anyone)
+        || (reading
+            && matches!(profile, Profile::SignedIn | Profile::Original)
+            && !who.subjects.is_empty())
+        || (!who.authorized && profile.trusted());
+    if others || who.subjects.iter().any(|s| s == claimed) {
+        vec![claimed.to_owned()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// An id that is safe as one key segment.
@@ -319,44 +402,76 @@ fn check_response(r: &Response) {
     }
 }
 
-/// A 200's URL: verifies, decodes to `images/{user}/{tweet}.png` with `user` allowed.
-fn check_url(r: &Response, route: Route, trusted: bool, allowed: &[String]) {
+/// A 200's URLs: each verifies and decodes to `images/{user}/{tweet}.png` with `user` one
+/// that `profile` allows for what the body claimed.
+fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &Value) {
     let body: Value = serde_json::from_str(r.body.as_deref().expect("a body")).expect("JSON");
-    if route == Route::UploadForm {
-        return check_form(&body, allowed);
-    }
-    let url = body["presignedUrl"].as_str().expect("a URL");
-    assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
-    let (method, headers): (&str, Vec<(String, String)>) = match route {
-        Route::Upload => (
-            "PUT",
-            body["headers"]
+    let claimed = request["userId"].as_str();
+    match route {
+        Route::UploadForm => check_form(&body, &allowed_users(who, profile, route, claimed)),
+        Route::DownloadBatch => {
+            let urls = body["presignedUrls"].as_array().expect("URLs");
+            let items = request["images"].as_array().expect("a batch was asked for");
+            assert_eq!(urls.len(), items.len(), "one URL per image, in order");
+            assert!(body["expiresAt"].is_string());
+            for (url, item) in urls.iter().zip(items) {
+                let allowed = allowed_users(who, profile, route, item["userId"].as_str());
+                check_download(
+                    url.as_str().expect("a URL"),
+                    &allowed,
+                    item["tweetId"].as_str(),
+                );
+            }
+        }
+        Route::Download => {
+            let url = body["presignedUrl"].as_str().expect("a URL");
+            assert!(body["expiresAt"].is_string());
+            let allowed = allowed_users(who, profile, route, claimed);
+            check_download(url, &allowed, request["tweetId"].as_str());
+        }
+        Route::Upload => {
+            let url = body["presignedUrl"].as_str().expect("a URL");
+            assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
+            let headers: Vec<(String, String)> = body["headers"]
                 .as_object()
                 .map(|h| {
                     h.iter()
                         .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
                         .collect()
                 })
-                .unwrap_or_default(),
-        ),
-        Route::Download => {
-            assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
-            ("GET", vec![])
+                .unwrap_or_default();
+            if !profile.trusted() {
+                assert!(
+                    url.contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&"),
+                    "{url}"
+                );
+            }
+            let headers: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let key = verify(url, SECRET, "PUT", &headers, BUCKET, ENDPOINT);
+            check_key(&key, &allowed_users(who, profile, route, claimed));
         }
-        Route::UploadForm | Route::Unknown => panic!("not a URL route"),
-    };
-    if route == Route::Upload && !trusted {
-        assert!(
-            url.contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&"),
-            "{url}"
-        );
+        Route::Unknown => panic!("a 200 from no route"),
     }
-    let headers: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let key = verify(url, SECRET, method, &headers, BUCKET, ENDPOINT);
+}
+
+/// A download URL: makes S3 answer as a cacheable PNG, lives the window plus the expiry
+/// from the window's start, verifies, and names an allowed folder and the asked-for tweet.
+fn check_download(url: &str, allowed: &[String], tweet: Option<&str>) {
+    assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
+    assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
+    assert!(
+        url.contains("&response-cache-control=private%2C%20max-age%3D1800&"),
+        "{url}"
+    );
+    assert!(url.contains("&X-Amz-Expires=5400&"), "{url}");
+    let key = verify(url, SECRET, "GET", &[], BUCKET, ENDPOINT);
     check_key(&key, allowed);
+    if let Some(tweet) = tweet {
+        assert!(key.ends_with(&format!("/{tweet}.png")), "{key} for {tweet}");
+    }
 }
 
 /// `images/{user}/{tweet}.png`, both safe segments, `user` allowed.
@@ -410,6 +525,18 @@ pub fn check_event_fields(data: &[u8]) {
 fn edit(e: &mut Value, selector: u8, text: String) {
     let ctx = "requestContext";
     let s = Value::String(text.clone());
+    // 228 (20 mod 26): the batch route; 201 and 202: batch bodies.
+    if selector == 201 || selector == 202 {
+        let item = if selector == 201 {
+            serde_json::json!({"tweetId": text})
+        } else {
+            serde_json::json!({"userId": text, "tweetId": "t"})
+        };
+        e["body"] = serde_json::json!({"images": [item.clone(), {"tweetId": "t2"}, item]})
+            .to_string()
+            .into();
+        return;
+    }
     match selector % 26 {
         0 => e["path"] = s,
         1 => e["resource"] = s,
@@ -432,7 +559,11 @@ fn edit(e: &mut Value, selector: u8, text: String) {
         18 => e["headers"][text.to_ascii_lowercase()] = Value::String("v".into()),
         19 => e["rawQueryString"] = s,
         20 | 23 => {
-            let route = if selector % 26 == 20 { "download_url" } else { "upload_form" };
+            let route = match selector {
+                228 => "download_urls",
+                _ if selector % 26 == 20 => "download_url",
+                _ => "upload_form",
+            };
             for k in ["path", "resource", "rawPath", "routeKey"] {
                 if let Some(p) = e[k].as_str() {
                     e[k] = Value::String(p.replace("upload_url", route));

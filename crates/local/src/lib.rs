@@ -41,10 +41,32 @@ pub fn lambda_env(s3_port: u16) -> Vec<(&'static str, String)> {
         ("S3_ENDPOINT_URL", format!("http://127.0.0.1:{s3_port}")),
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
         ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
-        // No authorizer runs locally: the page says who it is, as the original's front end
-        // did. A deployed stack takes the user from its authorizer instead.
-        ("TRUST_BODY_USER_ID", "true".to_owned()),
+        // The body is not trusted, as deployed: the dev server plays the authorizer
+        // ([`local_caller`]).
     ]
+}
+
+/// The prefix of a local sign-in: `Authorization: Bearer local:<name>`.
+pub const LOCAL_BEARER: &str = "Bearer local:";
+
+/// The caller a local request's `Authorization` header names, as an authorizer would vouch
+/// for it: `Bearer local:<name>`, with `<name>` 1 to 32 of `a-z`, `0-9`, `-`, `_`, is the
+/// subject `<name>`; anything else is no sign-in at all. Only this dev server accepts it:
+/// the Lambda never reads an `Authorization` header, and a deployed API's authorizer
+/// refuses the token.
+pub fn local_caller(authorization: Option<&[u8]>) -> Caller {
+    let name = authorization
+        .and_then(|value| value.strip_prefix(LOCAL_BEARER.as_bytes()))
+        .filter(|name| {
+            (1..=32).contains(&name.len())
+                && name
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(b))
+        });
+    match name {
+        Some(name) => Caller::Subject(String::from_utf8_lossy(name).into_owned()),
+        None => Caller::Anonymous,
+    }
 }
 
 fn io_error(e: impl std::fmt::Display) -> io::Error {
@@ -133,7 +155,8 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     // Read a little past the API's own limit, so an oversized body still gets its 400.
-    let bytes = match Limited::new(body, 64 * 1024).collect().await {
+    let limit = presigner::api::body::MAX_BATCH_BODY_BYTES + 1024;
+    let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             let mut r = Response::new(Full::new(Bytes::from_static(
@@ -147,7 +170,12 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         method: parts.method.as_str(),
         path: parts.uri.path().into(),
         body: Ok(bytes.as_ref().into()),
-        caller: Caller::Anonymous,
+        caller: local_caller(
+            parts
+                .headers
+                .get(header::AUTHORIZATION)
+                .map(HeaderValue::as_bytes),
+        ),
     };
     let reply = app.handle(&request, clock_now());
     println!("{}", reply.log_line(started.elapsed()));

@@ -12,6 +12,14 @@ pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 pub const DEFAULT_EXPIRES_SECONDS: u64 = 1800;
 /// S3 refuses single PUTs over 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+/// How many images one `download_urls` call may ask for unless `MAX_BATCH_IMAGES` says otherwise.
+pub const DEFAULT_MAX_BATCH_IMAGES: usize = 100;
+/// The most `MAX_BATCH_IMAGES` may be: the body limit is sized for this many items.
+pub const MAX_BATCH_IMAGES: usize = 1000;
+/// The default cache window: download URLs stay byte-identical for an hour.
+pub const DEFAULT_CACHE_WINDOW_SECONDS: u32 = 3600;
+/// SigV4's longest presigned lifetime, which a window plus the expiry must fit in (7 days).
+const MAX_PRESIGNED_SECONDS: u32 = presigner_s3::MAX_EXPIRY_SECS as u32;
 
 /// Everything the service needs, checked.
 #[derive(Debug, Clone)]
@@ -39,6 +47,71 @@ pub struct Config {
     pub anonymous_callers: AnonymousCallers,
     /// `CORS_ALLOW_ORIGIN`, default `*`: the `Access-Control-Allow-Origin` of every answer.
     pub cors_allow_origin: CorsOrigin,
+    /// `DOWNLOAD_ACCESS`: `signed-in` (the default), `owner` or `anyone`.
+    pub download_access: DownloadAccess,
+    /// `URL_CACHE_WINDOW_SECONDS`, default 3600 (0 turns it off); with the expiry, at most
+    /// 7 days. Left unset, it shrinks to what the expiry leaves of 7 days.
+    pub cache_window: CacheWindow,
+    /// `MAX_BATCH_IMAGES`, default 100, at most 1000: the most images one `download_urls`
+    /// call may ask for.
+    pub max_batch_images: usize,
+}
+
+/// Whose images a caller may get download URLs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DownloadAccess {
+    /// `signed-in`: any caller an authorizer vouched for may read any user's images (a
+    /// signed-in timeline).
+    SignedIn,
+    /// `owner`: only the caller's own images.
+    Owner,
+    /// `anyone`: downloads need no authorizer (a public timeline); uploads still do.
+    Anyone,
+}
+
+impl DownloadAccess {
+    /// The setting's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DownloadAccess::SignedIn => "signed-in",
+            DownloadAccess::Owner => "owner",
+            DownloadAccess::Anyone => "anyone",
+        }
+    }
+}
+
+/// How long download URLs stay byte-identical: each is signed at the start of the current
+/// window, so a browser (or any HTTP cache) that saw it before can answer from its cache.
+/// Zero turns it off: each URL is signed at the second it is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheWindow(u32);
+
+impl CacheWindow {
+    /// No window: every URL signed at the second it is asked for.
+    pub const OFF: CacheWindow = CacheWindow(0);
+
+    /// A window of `secs` seconds, which with `expiry` must fit in 7 days (SigV4's limit).
+    pub fn new(secs: u32, expiry: Expiry) -> Result<Self, String> {
+        let total = u64::from(secs) + u64::from(expiry.secs());
+        if total > u64::from(MAX_PRESIGNED_SECONDS) {
+            return Err(format!(
+                "{secs} seconds plus URL_EXPIRES_SECONDS ({}) is {total}, over {MAX_PRESIGNED_SECONDS} (7 days, the longest a presigned URL lives); use at most {}",
+                expiry.secs(),
+                MAX_PRESIGNED_SECONDS - expiry.secs()
+            ));
+        }
+        Ok(CacheWindow(secs))
+    }
+
+    /// The default window (an hour), shortened to what `expiry` leaves of 7 days.
+    pub fn default_for(expiry: Expiry) -> Self {
+        CacheWindow(DEFAULT_CACHE_WINDOW_SECONDS.min(MAX_PRESIGNED_SECONDS - expiry.secs()))
+    }
+
+    /// The window's length in seconds; 0 when off.
+    pub fn secs(self) -> u32 {
+        self.0
+    }
 }
 
 /// What an upload URL must be signed with.
@@ -211,6 +284,51 @@ impl Config {
             },
         };
 
+        let download_access = match get("DOWNLOAD_ACCESS").as_deref().map(str::trim) {
+            None | Some("signed-in") => DownloadAccess::SignedIn,
+            Some("owner") => DownloadAccess::Owner,
+            Some("anyone") => DownloadAccess::Anyone,
+            Some(v) => {
+                return Err(problem(
+                    "DOWNLOAD_ACCESS",
+                    format!("{v:?} must be signed-in, owner or anyone"),
+                ))
+            }
+        };
+        if download_access == DownloadAccess::Owner
+            && anonymous_callers == AnonymousCallers::TrustBodyUserId
+        {
+            return Err(problem(
+                "DOWNLOAD_ACCESS",
+                "owner cannot hold with TRUST_BODY_USER_ID=true, where the body names the user: set an authorizer, or use signed-in or anyone",
+            ));
+        }
+        let cache_window = match get("URL_CACHE_WINDOW_SECONDS") {
+            None => CacheWindow::default_for(expiry),
+            Some(v) => {
+                let secs = v.trim().parse().map_err(|_| {
+                    problem(
+                        "URL_CACHE_WINDOW_SECONDS",
+                        format!("{v:?} is not a whole number of seconds (0 turns the window off)"),
+                    )
+                })?;
+                CacheWindow::new(secs, expiry)
+                    .map_err(|e| problem("URL_CACHE_WINDOW_SECONDS", e))?
+            }
+        };
+        let max_batch_images = match get("MAX_BATCH_IMAGES") {
+            None => DEFAULT_MAX_BATCH_IMAGES,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if (1..=MAX_BATCH_IMAGES).contains(&n) => n,
+                _ => {
+                    return Err(problem(
+                        "MAX_BATCH_IMAGES",
+                        format!("{v:?} must be a whole number from 1 to {MAX_BATCH_IMAGES}"),
+                    ))
+                }
+            },
+        };
+
         Ok(Config {
             bucket,
             region,
@@ -222,6 +340,9 @@ impl Config {
             upload_urls,
             anonymous_callers,
             cors_allow_origin,
+            download_access,
+            cache_window,
+            max_batch_images,
         })
     }
 }

@@ -1,15 +1,26 @@
-//! The request body: `{"userId"?, "tweetId", "contentType"?, "contentLength"?,
-//! "contentSha256"?}`, parsed into checked types.
+//! The request bodies, parsed into checked types: `{"userId"?, "tweetId", "contentType"?,
+//! "contentLength"?, "contentSha256"?}` for one image, `{"images": [{"userId"?, "tweetId"},
+//! ...]}` for a batch of downloads.
 
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::ApiError;
 
-/// Bodies larger than this are refused before parsing.
+use crate::config::MAX_BATCH_IMAGES;
+
+/// One image's bodies larger than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Longest `userId` or `tweetId`, in bytes.
 pub const MAX_ID_BYTES: usize = 128;
+/// The most a batch item costs written plainly, ids aside: `{"userId":"","tweetId":""},`.
+const BATCH_ITEM_BYTES: usize = r#"{"userId":"","tweetId":""},"#.len();
+/// A batch body larger than this is refused before parsing: room for [`MAX_BATCH_IMAGES`]
+/// items with both ids at [`MAX_ID_BYTES`], as `JSON.stringify` writes them, and 4 KiB for
+/// the envelope and spacing. No more, so a body cannot cost more parsing than the largest
+/// batch needs.
+pub const MAX_BATCH_BODY_BYTES: usize =
+    MAX_BATCH_IMAGES * (BATCH_ITEM_BYTES + 2 * MAX_ID_BYTES) + 4096;
 
 /// A `userId` or `tweetId` that is safe as one segment of an object key: 1 to 128 bytes, no
 /// `/`, `\` or control character, and not `.` or `..`.
@@ -129,22 +140,69 @@ pub struct UrlRequest {
     pub constraints: UploadConstraints,
 }
 
+/// One image of a batch: whose (`userId`, when given) and which (`tweetId`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// `userId`, when given.
+    pub user_id: Option<Id>,
+    /// `tweetId`.
+    pub tweet_id: Id,
+}
+
+/// Parses and checks a batch body: `{"images": [...]}` with 1 to `max_images` items, each
+/// `{"userId"?, "tweetId"}`. An item's error names it (`images[3].tweetId ...`).
+pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiError> {
+    if body.len() > MAX_BATCH_BODY_BYTES {
+        return Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES));
+    }
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let Value::Object(fields) = value else {
+        return Err(ApiError::NotABatch);
+    };
+    let items = match fields.get("images") {
+        None | Some(Value::Null) => return Err(ApiError::MissingField("images")),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ApiError::NotABatch),
+    };
+    if items.is_empty() || items.len() > max_images {
+        return Err(ApiError::BatchSize(max_images));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let Value::Object(item) = item else {
+                return Err(ApiError::ImageNotAnObject(index));
+            };
+            image_ref(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
+        })
+        .collect()
+}
+
+fn image_ref(fields: &Map<String, Value>) -> Result<ImageRef, ApiError> {
+    let user_id = optional_string(fields, "userId")?
+        .map(|v| Id::new("userId", v))
+        .transpose()?;
+    let tweet_id = optional_string(fields, "tweetId")?.ok_or(ApiError::MissingField("tweetId"))?;
+    Ok(ImageRef {
+        user_id,
+        tweet_id: Id::new("tweetId", tweet_id)?,
+    })
+}
+
 /// Parses and checks `body` whatever the request's Content-Type says (the original front end
 /// and tools like curl do not always send `application/json`).
 pub fn parse(body: &[u8], max_upload_bytes: u64) -> Result<UrlRequest, ApiError> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::BodyTooLarge);
+        return Err(ApiError::BodyTooLarge(MAX_BODY_BYTES));
     }
     let value: Value =
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     let Value::Object(fields) = value else {
         return Err(ApiError::NotAnObject);
     };
-    let user_id = optional_string(&fields, "userId")?
-        .map(|v| Id::new("userId", v))
-        .transpose()?;
-    let tweet_id = optional_string(&fields, "tweetId")?.ok_or(ApiError::MissingField("tweetId"))?;
-    let tweet_id = Id::new("tweetId", tweet_id)?;
+    let ImageRef { user_id, tweet_id } = image_ref(&fields)?;
 
     let content_type = optional_string(&fields, "contentType")?
         .map(|t| {
@@ -308,6 +366,108 @@ mod tests {
             r#"{{"userId":"u","tweetId":"t","pad":"{}"}}"#,
             "x".repeat(MAX_BODY_BYTES)
         );
-        assert_eq!(parse_err(&big), ApiError::BodyTooLarge);
+        assert_eq!(parse_err(&big), ApiError::BodyTooLarge(MAX_BODY_BYTES));
+    }
+
+    fn batch(items: &[serde_json::Value]) -> Vec<u8> {
+        serde_json::json!({ "images": items })
+            .to_string()
+            .into_bytes()
+    }
+
+    #[test]
+    fn batches_parse_in_order_with_duplicates() {
+        let body = batch(&[
+            serde_json::json!({"userId": "bob", "tweetId": "t1"}),
+            serde_json::json!({"tweetId": "t2"}),
+            serde_json::json!({"userId": "bob", "tweetId": "t1"}),
+        ]);
+        let images = parse_batch(&body, 3).unwrap();
+        assert_eq!(images.len(), 3);
+        assert_eq!(images[0].user_id.as_ref().unwrap().as_str(), "bob");
+        assert_eq!(images[1].user_id, None);
+        assert_eq!(images[1].tweet_id.as_str(), "t2");
+        assert_eq!(images[0], images[2]);
+    }
+
+    #[test]
+    fn batch_sizes_are_bounded() {
+        let item = serde_json::json!({"userId": "u", "tweetId": "t"});
+        assert_eq!(parse_batch(&batch(&[]), 5), Err(ApiError::BatchSize(5)));
+        assert_eq!(
+            parse_batch(&batch(&vec![item.clone(); 5]), 5)
+                .unwrap()
+                .len(),
+            5
+        );
+        assert_eq!(
+            parse_batch(&batch(&vec![item; 6]), 5),
+            Err(ApiError::BatchSize(5))
+        );
+    }
+
+    #[test]
+    fn the_largest_batch_fits_and_no_more() {
+        let id = "x".repeat(MAX_ID_BYTES);
+        let item = serde_json::json!({"userId": id, "tweetId": id});
+        let body = batch(&vec![item; MAX_BATCH_IMAGES]);
+        assert!(body.len() <= MAX_BATCH_BODY_BYTES, "{}", body.len());
+        assert!(MAX_BATCH_BODY_BYTES - body.len() <= 4096);
+        assert_eq!(
+            parse_batch(&body, MAX_BATCH_IMAGES).unwrap().len(),
+            MAX_BATCH_IMAGES
+        );
+        let mut padded = body.clone();
+        padded.truncate(body.len() - 1);
+        padded.extend(std::iter::repeat_n(
+            b' ',
+            MAX_BATCH_BODY_BYTES - body.len() + 1,
+        ));
+        padded.push(b'}');
+        assert_eq!(
+            parse_batch(&padded, MAX_BATCH_IMAGES),
+            Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES))
+        );
+    }
+
+    #[test]
+    fn a_bad_item_is_named_by_its_index() {
+        let good = serde_json::json!({"userId": "u", "tweetId": "t"});
+        let cases = [
+            (
+                serde_json::json!({"userId": "u"}),
+                "images[1].tweetId is required",
+            ),
+            (
+                serde_json::json!({"userId": "u", "tweetId": ""}),
+                "images[1].tweetId must not be empty",
+            ),
+            (
+                serde_json::json!({"userId": "a/b", "tweetId": "t"}),
+                "images[1].userId must not contain",
+            ),
+            (
+                serde_json::json!({"userId": 7, "tweetId": "t"}),
+                "images[1].userId must be a string",
+            ),
+            (serde_json::json!("t"), "images[1] must be an object"),
+        ];
+        for (bad, says) in cases {
+            let body = batch(&[good.clone(), bad.clone(), good.clone()]);
+            let e = parse_batch(&body, 10).unwrap_err();
+            assert!(e.to_string().starts_with(says), "{bad}: {e}");
+            assert_eq!(e.status(), 400);
+        }
+        for body in [r#"[]"#, r#"{"images": {}}"#, r#"{"images": "a"}"#] {
+            assert_eq!(
+                parse_batch(body.as_bytes(), 10),
+                Err(ApiError::NotABatch),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            parse_batch(br#"{"tweetId": "t"}"#, 10),
+            Err(ApiError::MissingField("images"))
+        );
     }
 }

@@ -1,8 +1,8 @@
-//! Who is asking ([`Caller`]), and which user the API keys images on for them.
+//! Who is asking ([`Caller`]), and whose folders that lets them act on ([`Access`]).
 
 use super::body::Id;
 use super::{ApiError, App};
-use crate::config::AnonymousCallers;
+use crate::config::{AnonymousCallers, DownloadAccess};
 
 /// Who is asking, as the front door established it. Never taken from the body or a header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,20 +17,76 @@ pub enum Caller {
     NoSubject(&'static str),
 }
 
+/// Whose folders one request may act on, settled from the caller and the settings before
+/// the body is read, so an unidentified caller learns nothing from body checks.
+#[derive(Debug)]
+pub(super) struct Access {
+    /// The caller's own folder, which a body without `userId` names; `None` when no
+    /// authorizer vouched for anyone.
+    own: Option<Id>,
+    /// Whether a `userId` other than the caller's is allowed.
+    others: Others,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Others {
+    Refused,
+    Allowed,
+}
+
+impl Access {
+    /// The folder a body's `userId` (or its absence) names, if this access allows it.
+    pub(super) fn folder(&self, claimed: Option<Id>) -> Result<Id, ApiError> {
+        match (claimed, &self.own) {
+            (Some(claimed), Some(own)) if claimed != *own && self.others == Others::Refused => {
+                Err(ApiError::IdentityMismatch)
+            }
+            (Some(claimed), _) => Ok(claimed),
+            (None, Some(own)) => Ok(own.clone()),
+            (None, None) => Err(ApiError::MissingField("userId")),
+        }
+    }
+}
+
 impl App {
-    /// The user the authorizer vouches for; `None` when no authorizer ran and the body's
-    /// `userId` is trusted (`TRUST_BODY_USER_ID`). Checked before the body, so an
-    /// unidentified caller learns nothing from body checks.
-    pub(super) fn authorized_user(&self, caller: &Caller) -> Result<Option<Id>, ApiError> {
+    /// Access for uploads and forms: the caller's own folder only, or under
+    /// `TRUST_BODY_USER_ID` whichever folder the body names.
+    pub(super) fn write_access(&self, caller: &Caller) -> Result<Access, ApiError> {
         match caller {
-            Caller::Subject(subject) => Id::new("userId", subject)
-                .map(Some)
-                .map_err(|_| ApiError::UnusableIdentity),
+            Caller::Subject(subject) => Ok(Access {
+                own: Some(Id::new("userId", subject).map_err(|_| ApiError::UnusableIdentity)?),
+                others: Others::Refused,
+            }),
             Caller::NoSubject(which) => Err(ApiError::NoSubject(which)),
             Caller::Anonymous if self.anonymous_callers == AnonymousCallers::TrustBodyUserId => {
-                Ok(None)
+                Ok(Access {
+                    own: None,
+                    others: Others::Allowed,
+                })
             }
             Caller::Anonymous => Err(ApiError::Unauthenticated),
         }
+    }
+
+    /// Access for downloads, as `DOWNLOAD_ACCESS` says: `owner` as for uploads; `signed-in`
+    /// any folder for a caller an authorizer vouched for; `anyone` any folder for any caller.
+    pub(super) fn read_access(&self, caller: &Caller) -> Result<Access, ApiError> {
+        let vouched = match self.download_access {
+            DownloadAccess::Anyone => match caller {
+                Caller::Subject(_) => self.write_access(caller)?,
+                _ => Access {
+                    own: None,
+                    others: Others::Allowed,
+                },
+            },
+            DownloadAccess::SignedIn | DownloadAccess::Owner => self.write_access(caller)?,
+        };
+        Ok(match self.download_access {
+            DownloadAccess::Owner => vouched,
+            DownloadAccess::SignedIn | DownloadAccess::Anyone => Access {
+                others: Others::Allowed,
+                ..vouched
+            },
+        })
     }
 }

@@ -3,19 +3,27 @@
 use std::fmt;
 
 use super::body;
-use super::{ALLOWED_METHODS, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH};
+use super::{ALLOWED_METHODS, DOWNLOAD_BATCH_PATH, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH};
 
 /// Why a request was refused; each maps to one status and a message the caller can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// 400: over 16 KiB.
-    BodyTooLarge,
+    /// 400: over the route's limit (the limit).
+    BodyTooLarge(usize),
     /// 400: marked base64 but not base64.
     BodyNotBase64,
     /// 400: not JSON (the parser's message).
     MalformedJson(String),
     /// 400: JSON, but not an object.
     NotAnObject,
+    /// 400: a batch body that is not `{"images": [...]}`.
+    NotABatch,
+    /// 400: a batch of none, or of more than the limit (the limit).
+    BatchSize(usize),
+    /// 400: a batch item that is not an object (its index).
+    ImageNotAnObject(usize),
+    /// A batch item's error (its index, the error), with that error's status.
+    InImage(usize, Box<ApiError>),
     /// 400: a required field is absent.
     MissingField(&'static str),
     /// 400: a field is an empty string.
@@ -67,6 +75,7 @@ impl ApiError {
             ApiError::TooManyHeaderFields => 431,
             ApiError::MethodNotAllowed => 405,
             ApiError::Internal(_) => 500,
+            ApiError::InImage(_, error) => error.status(),
             _ => 400,
         }
     }
@@ -75,12 +84,21 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::BodyTooLarge => write!(f, "the body is larger than {} bytes", body::MAX_BODY_BYTES),
+            ApiError::BodyTooLarge(max) => write!(f, "the body is larger than {max} bytes"),
             ApiError::BodyNotBase64 => f.write_str("the body is marked base64 but does not decode"),
             ApiError::MalformedJson(e) => write!(f, "the body is not valid JSON: {e}"),
             ApiError::NotAnObject => f.write_str(
                 "the body must be a JSON object such as {\"tweetId\": \"...\", \"contentType\": \"image/png\", \"contentLength\": 1234}",
             ),
+            ApiError::NotABatch => f.write_str(
+                "the body must be a JSON object such as {\"images\": [{\"userId\": \"...\", \"tweetId\": \"...\"}]}",
+            ),
+            ApiError::BatchSize(max) => write!(f, "images must hold from 1 to {max} items"),
+            ApiError::ImageNotAnObject(i) => write!(
+                f,
+                "images[{i}] must be an object such as {{\"userId\": \"...\", \"tweetId\": \"...\"}}"
+            ),
+            ApiError::InImage(i, error) => write!(f, "images[{i}].{error}"),
             ApiError::MissingField(n) => write!(f, "{n} is required"),
             ApiError::EmptyField(n) => write!(f, "{n} must not be empty"),
             ApiError::WrongType(n, t) => write!(f, "{n} must be {t}"),
@@ -123,7 +141,7 @@ impl fmt::Display for ApiError {
             ),
             ApiError::NotFound => write!(
                 f,
-                "no such route: use POST {UPLOAD_PATH}, {UPLOAD_FORM_PATH} or {DOWNLOAD_PATH}"
+                "no such route: use POST {UPLOAD_PATH}, {UPLOAD_FORM_PATH}, {DOWNLOAD_PATH} or {DOWNLOAD_BATCH_PATH}"
             ),
             ApiError::MethodNotAllowed => write!(f, "method not allowed: use {ALLOWED_METHODS}"),
             ApiError::Internal(_) => f.write_str("internal error"),

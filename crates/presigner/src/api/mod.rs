@@ -3,7 +3,9 @@
 //! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>", "headers": {...}, "expiresAt": ...}`
 //! - `POST /api/upload_form` → `200 {"url": "<bucket URL>", "fields": {...}, "expiresAt": ...}`
 //!   (a browser-form upload with a signed POST policy)
-//! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>"}`
+//! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>", "expiresAt": ...}`
+//! - `POST /api/download_urls` with `{"images": [...]}` → `200 {"presignedUrls": [...],
+//!   "expiresAt": ...}` (a timeline's images in one call, in the order asked)
 //! - `OPTIONS` on any → `204` (CORS preflight)
 //!
 //! The API knows nothing of event shapes: the Lambda shell ([`lambda`](crate::lambda)) and the
@@ -14,23 +16,29 @@
 
 pub mod body;
 mod caller;
+mod download;
 mod error;
 mod response;
 mod routes;
 
 pub use caller::Caller;
+pub use download::DownloadTerms;
 pub use error::ApiError;
 pub use response::{Reply, Response, ALLOWED_HEADERS};
-pub use routes::{Route, ALLOWED_METHODS, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH};
+pub use routes::{
+    Route, ALLOWED_METHODS, DOWNLOAD_BATCH_PATH, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH,
+};
 
 use std::borrow::Cow;
 
-use crate::config::{AnonymousCallers, Config, CorsOrigin, UploadUrls};
-use body::{ImageType, UploadConstraints, UrlRequest};
+use crate::config::{
+    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, UploadUrls,
+};
+use body::{Id, ImageType, UploadConstraints, UrlRequest};
 use presigner_s3::post::PostRequest;
 use presigner_s3::{self as s3, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use presigner_sigv4::SigningTime;
-use response::{to_json, Fields, FormAnswer, RequiredHeaders, UrlAnswer};
+use response::{to_json, BatchAnswer, Fields, FormAnswer, RequiredHeaders, UrlAnswer};
 
 /// The type every download URL makes S3 answer with (`response-content-type`), whatever was
 /// stored: a stored HTML or SVG file is then never rendered as a page from the bucket's
@@ -61,6 +69,9 @@ pub struct App {
     upload_urls: UploadUrls,
     anonymous_callers: AnonymousCallers,
     cors_allow_origin: CorsOrigin,
+    download_access: DownloadAccess,
+    cache_window: CacheWindow,
+    max_batch_images: usize,
 }
 
 impl App {
@@ -79,6 +90,9 @@ impl App {
             upload_urls: config.upload_urls,
             anonymous_callers: config.anonymous_callers,
             cors_allow_origin: config.cors_allow_origin,
+            download_access: config.download_access,
+            cache_window: config.cache_window,
+            max_batch_images: config.max_batch_images,
         })
     }
 
@@ -88,6 +102,7 @@ impl App {
         let result = match (route, request.method) {
             (Route::Unknown, _) => Err(ApiError::NotFound),
             (_, "OPTIONS") => Ok(self.respond(204, None)),
+            (Route::DownloadBatch, "POST") => self.download_batch(request, now),
             (_, "POST") => self.presign(route, request, now),
             _ => Err(ApiError::MethodNotAllowed),
         };
@@ -123,24 +138,17 @@ impl App {
         request: &ApiRequest,
         now: SigningTime,
     ) -> Result<Response, ApiError> {
-        let authorized = self.authorized_user(&request.caller)?;
+        let access = match route {
+            Route::Download => self.read_access(&request.caller)?,
+            _ => self.write_access(&request.caller)?,
+        };
         let body = request.body.as_ref().map_err(Clone::clone)?;
         let UrlRequest {
-            user_id: claimed,
+            user_id,
             tweet_id,
             constraints,
         } = body::parse(body, self.max_upload_bytes)?;
-        let user_id = match (authorized, claimed) {
-            (Some(who), Some(claimed)) if claimed != who => return Err(ApiError::IdentityMismatch),
-            (Some(who), _) => who,
-            (None, claimed) => claimed.ok_or(ApiError::MissingField("userId"))?,
-        };
-        let key = ObjectKey::new(format!(
-            "images/{}/{}.png",
-            user_id.as_str(),
-            tweet_id.as_str()
-        ))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let key = image_key(&access.folder(user_id)?, &tweet_id)?;
         let body = match route {
             Route::Upload => self.upload_url(&key, &constraints, now)?,
             Route::UploadForm => self.upload_form(&key, &constraints, now)?,
@@ -198,7 +206,7 @@ impl App {
         }))
     }
 
-    /// A GET URL that makes S3 answer as an image.
+    /// One GET URL, on this window's terms.
     fn download_url(
         &self,
         key: &ObjectKey,
@@ -208,15 +216,55 @@ impl App {
         if !constraints.is_empty() {
             return Err(ApiError::ConstraintsOnDownload);
         }
-        let object = ObjectRequest {
-            query: &[("response-content-type", DOWNLOAD_CONTENT_TYPE)],
-            ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, self.expiry)
-        };
+        let terms = self.download_terms(now)?;
         Ok(to_json(&UrlAnswer {
-            presigned_url: &self.sign(&object, now)?,
+            presigned_url: &self.sign_download(key, &terms)?,
             headers: None,
-            expires_at: None,
+            expires_at: Some(&terms.expires_at),
         }))
+    }
+
+    /// Many GET URLs in one answer, in the order asked, all on this window's terms. One bad
+    /// item refuses the whole batch, naming it.
+    fn download_batch(&self, request: &ApiRequest, now: SigningTime) -> Result<Response, ApiError> {
+        let access = self.read_access(&request.caller)?;
+        let body = request.body.as_ref().map_err(Clone::clone)?;
+        let images = body::parse_batch(body, self.max_batch_images)?;
+        let terms = self.download_terms(now)?;
+        let urls = images
+            .into_iter()
+            .enumerate()
+            .map(|(index, image)| {
+                let folder = access
+                    .folder(image.user_id)
+                    .map_err(|e| ApiError::InImage(index, Box::new(e)))?;
+                self.sign_download(&image_key(&folder, &image.tweet_id)?, &terms)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.respond(
+            200,
+            Some(to_json(&BatchAnswer {
+                presigned_urls: &urls,
+                expires_at: &terms.expires_at,
+            })),
+        ))
+    }
+
+    fn download_terms(&self, now: SigningTime) -> Result<DownloadTerms, ApiError> {
+        DownloadTerms::new(now, self.cache_window, self.expiry).map_err(ApiError::Internal)
+    }
+
+    /// A GET URL that makes S3 answer as an image, with the terms' `Cache-Control`.
+    fn sign_download(&self, key: &ObjectKey, terms: &DownloadTerms) -> Result<String, ApiError> {
+        let query = [
+            ("response-cache-control", terms.cache_control.as_str()),
+            ("response-content-type", DOWNLOAD_CONTENT_TYPE),
+        ];
+        let object = ObjectRequest {
+            query: &query,
+            ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, terms.lifetime)
+        };
+        self.sign(&object, terms.signed_at)
     }
 
     /// A browser form: a POST policy for this key, one image type and 1 to
@@ -261,6 +309,12 @@ impl App {
             .map(|t| t.rfc3339())
             .map_err(|e| ApiError::Internal(e.to_string()))
     }
+}
+
+/// `images/{user}/{tweet}.png`.
+fn image_key(user: &Id, tweet: &Id) -> Result<ObjectKey, ApiError> {
+    ObjectKey::new(format!("images/{}/{}.png", user.as_str(), tweet.as_str()))
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 fn signing_failed(e: s3::Error) -> ApiError {

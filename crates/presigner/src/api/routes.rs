@@ -6,6 +6,8 @@ pub const UPLOAD_PATH: &str = "/api/upload_url";
 pub const UPLOAD_FORM_PATH: &str = "/api/upload_form";
 /// The download route.
 pub const DOWNLOAD_PATH: &str = "/api/download_url";
+/// The batch download route: many images' URLs in one call.
+pub const DOWNLOAD_BATCH_PATH: &str = "/api/download_urls";
 /// What the routes allow.
 pub const ALLOWED_METHODS: &str = "OPTIONS, POST";
 
@@ -18,6 +20,8 @@ pub enum Route {
     UploadForm,
     /// `/api/download_url`
     Download,
+    /// `/api/download_urls`
+    DownloadBatch,
     /// Anything else.
     Unknown,
 }
@@ -29,6 +33,7 @@ impl Route {
             UPLOAD_PATH => Route::Upload,
             UPLOAD_FORM_PATH => Route::UploadForm,
             DOWNLOAD_PATH => Route::Download,
+            DOWNLOAD_BATCH_PATH => Route::DownloadBatch,
             _ => Route::Unknown,
         }
     }
@@ -39,6 +44,7 @@ impl Route {
             Route::Upload => UPLOAD_PATH,
             Route::UploadForm => UPLOAD_FORM_PATH,
             Route::Download => DOWNLOAD_PATH,
+            Route::DownloadBatch => DOWNLOAD_BATCH_PATH,
             Route::Unknown => "-",
         }
     }

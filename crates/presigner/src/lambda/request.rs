@@ -12,7 +12,7 @@ use lambda_http::aws_lambda_events::apigw::{
 use lambda_http::request::LambdaRequest;
 use serde_json::Value;
 
-use crate::api::{body::MAX_BODY_BYTES, ApiError, ApiRequest, Caller};
+use crate::api::{body::MAX_BATCH_BODY_BYTES, ApiError, ApiRequest, Caller};
 
 /// What the API needs from an event: method, matched route, body, caller. `has_authorizer`
 /// says whether the raw event carries an authorizer context at all
@@ -55,8 +55,8 @@ fn decode_body(text: Option<&str>, base64: bool) -> Result<Cow<'_, [u8]>, ApiErr
     if !base64 {
         return Ok(Cow::Borrowed(text.as_bytes()));
     }
-    if text.len() > MAX_BODY_BYTES.div_ceil(3) * 4 {
-        return Err(ApiError::BodyTooLarge);
+    if text.len() > MAX_BATCH_BODY_BYTES.div_ceil(3) * 4 {
+        return Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES));
     }
     base64::engine::general_purpose::STANDARD
         .decode(text)
@@ -220,7 +220,10 @@ mod tests {
             decode_body(Some("not base64!"), true),
             Err(ApiError::BodyNotBase64)
         );
-        let huge = "A".repeat(MAX_BODY_BYTES.div_ceil(3) * 4 + 4);
-        assert_eq!(decode_body(Some(&huge), true), Err(ApiError::BodyTooLarge));
+        let huge = "A".repeat(MAX_BATCH_BODY_BYTES.div_ceil(3) * 4 + 4);
+        assert_eq!(
+            decode_body(Some(&huge), true),
+            Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES))
+        );
     }
 }
