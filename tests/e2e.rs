@@ -547,3 +547,77 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     let (url, fields) = form("form-after", clock_now());
     assert_eq!(post(&url, &fields, PNG).0, 204);
 }
+
+/// `route` asked by the Cognito-signed-in user `sub`, through the event adapter.
+fn signed_in(app: &App, sub: &str, route: &'static str, body: Value) -> (u16, Value) {
+    let event = presigner_test_support::events::event("rest-v1-cognito.json", |e| {
+        presigner_test_support::app::route_with_body(route, body)(e);
+        e["requestContext"]["authorizer"]["claims"]["sub"] = json!(sub);
+    });
+    let (response, reply) = handle_event(app, &event, clock_now());
+    let out = serde_json::to_value(&response).unwrap();
+    let body = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
+    (reply.response.status, body)
+}
+
+#[test]
+fn a_signed_in_timeline_reads_another_users_image_through_one_batch_and_s3_says_keep_it() {
+    let s3 = LocalS3::start();
+    // As deployed: no trusted body, the authorizer names the user.
+    let app = app(&s3, "127.0.0.1", &[("TRUST_BODY_USER_ID", "false")]);
+    let upload = json!({"tweetId": "t1", "contentType": "image/png", "contentLength": PNG.len()});
+    let (status, answer) = signed_in(&app, "bob", "upload_url", upload);
+    assert_eq!(status, 200, "{answer}");
+    let put = answer["presignedUrl"].as_str().unwrap();
+    let (status, _) = send("PUT", put, &[("Content-Type", "image/png")], PNG);
+    assert_eq!(status, 200);
+
+    let timeline =
+        json!({"images": [{"userId": "bob", "tweetId": "t1"}, {"userId": "bob", "tweetId": "t1"}]});
+    let (status, answer) = signed_in(&app, "alice", "download_urls", timeline.clone());
+    assert_eq!(status, 200, "{answer}");
+    let urls = answer["presignedUrls"].as_array().unwrap();
+    assert_eq!(urls[0], urls[1]);
+    let (status, headers, body) = exchange("GET", urls[0].as_str().unwrap(), &[], b"");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(body, PNG, "alice sees bob's bytes");
+    assert_eq!(content_type(&headers), Some("image/png"));
+    let cache_control = headers
+        .iter()
+        .find(|(n, _)| n == "cache-control")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(cache_control, Some("private, max-age=1800"), "as signed");
+
+    // The URL is signed at the window's start: S3 takes it although X-Amz-Date is past.
+    let q = urls[0].as_str().unwrap();
+    assert!(q.contains("X-Amz-Expires=5400&"), "{q}");
+    // A changed Cache-Control is a different request: S3 refuses it.
+    let forged = q.replace("max-age%3D1800", "max-age%3D31536000");
+    assert_eq!(send("GET", &forged, &[], b"").0, 403);
+
+    let owner = app_owner(&s3);
+    let (status, answer) = signed_in(&owner, "alice", "download_urls", timeline);
+    assert_eq!(status, 403, "{answer}");
+    assert!(answer["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("images[0].userId does not match"));
+    let (status, _) = signed_in(
+        &owner,
+        "bob",
+        "download_urls",
+        json!({"images": [{"tweetId": "t1"}]}),
+    );
+    assert_eq!(status, 200, "bob still reads his own");
+}
+
+fn app_owner(s3: &LocalS3) -> App {
+    app(
+        s3,
+        "127.0.0.1",
+        &[
+            ("TRUST_BODY_USER_ID", "false"),
+            ("DOWNLOAD_ACCESS", "owner"),
+        ],
+    )
+}

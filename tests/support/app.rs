@@ -71,7 +71,12 @@ impl Answer {
 }
 
 pub fn call_with(app: &App, event: Event) -> Answer {
-    let (response, _) = handle_event(app, &event, now());
+    call_at(app, event, now())
+}
+
+/// [`call_with`] at time `now`.
+pub fn call_at(app: &App, event: Event, now: SigningTime) -> Answer {
+    let (response, _) = handle_event(app, &event, now);
     let out = serde_json::to_value(&response).unwrap();
     assert_eq!(out["isBase64Encoded"], json!(false));
     let headers = out["headers"]
@@ -225,4 +230,48 @@ pub fn to_route(e: &mut Value, route: &str) {
 
 pub fn to_download(e: &mut Value) {
     to_route(e, "download_url");
+}
+
+/// An edit that points the event at `route` and sets `body`.
+pub fn route_with_body(route: &'static str, body: Value) -> impl FnOnce(&mut Value) {
+    move |e| {
+        to_route(e, route);
+        e["body"] = json!(body.to_string());
+        e["isBase64Encoded"] = json!(false);
+    }
+}
+
+/// A batch body for `(userId, tweetId)` pairs; an empty `userId` is left out.
+pub fn batch(images: &[(&str, &str)]) -> Value {
+    let items: Vec<Value> = images
+        .iter()
+        .map(|(user, tweet)| match *user {
+            "" => json!({ "tweetId": tweet }),
+            user => json!({ "userId": user, "tweetId": tweet }),
+        })
+        .collect();
+    json!({ "images": items })
+}
+
+/// The keys a 200's download URLs name (`images/...`), decoded, in order: from
+/// `presignedUrls`, or the one `presignedUrl`.
+pub fn download_keys(a: &Answer) -> Vec<String> {
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    let json = a.json();
+    let urls: Vec<String> = match json["presignedUrls"].as_array() {
+        Some(urls) => urls
+            .iter()
+            .map(|u| u.as_str().unwrap().to_owned())
+            .collect(),
+        None => vec![json["presignedUrl"].as_str().unwrap().to_owned()],
+    };
+    urls.iter()
+        .map(|u| {
+            let url = url::Url::parse(u).unwrap();
+            percent_encoding::percent_decode_str(&url.path()[1..])
+                .decode_utf8()
+                .unwrap()
+                .into_owned()
+        })
+        .collect()
 }

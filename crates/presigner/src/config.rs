@@ -389,6 +389,9 @@ mod tests {
         assert_eq!(c.upload_urls, UploadUrls::Constrained);
         assert_eq!(c.anonymous_callers, AnonymousCallers::Refused);
         assert_eq!(c.cors_allow_origin.as_str(), "*");
+        assert_eq!(c.download_access, DownloadAccess::SignedIn);
+        assert_eq!(c.cache_window.secs(), 3600);
+        assert_eq!(c.max_batch_images, 100);
     }
 
     #[test]
@@ -402,8 +405,14 @@ mod tests {
             ("REQUIRE_UPLOAD_CONSTRAINTS", "false"),
             ("TRUST_BODY_USER_ID", "1"),
             ("CORS_ALLOW_ORIGIN", "https://app.example.com"),
+            ("DOWNLOAD_ACCESS", "anyone"),
+            ("URL_CACHE_WINDOW_SECONDS", "0"),
+            ("MAX_BATCH_IMAGES", "1000"),
         ]))
         .unwrap();
+        assert_eq!(c.download_access, DownloadAccess::Anyone);
+        assert_eq!(c.cache_window, CacheWindow::OFF);
+        assert_eq!(c.max_batch_images, 1000);
         assert_eq!(c.upload_urls, UploadUrls::Open);
         assert_eq!(c.anonymous_callers, AnonymousCallers::TrustBodyUserId);
         assert_eq!(c.cors_allow_origin.as_str(), "https://app.example.com");
@@ -443,6 +452,13 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "AKID EXAMPLE", "access key id"),
             ("REQUIRE_UPLOAD_CONSTRAINTS", "no", "not true or false"),
             ("TRUST_BODY_USER_ID", "yes please", "not true or false"),
+            ("DOWNLOAD_ACCESS", "everyone", "signed-in, owner or anyone"),
+            ("DOWNLOAD_ACCESS", "Owner", "signed-in, owner or anyone"),
+            ("URL_CACHE_WINDOW_SECONDS", "1h", "not a whole number"),
+            ("URL_CACHE_WINDOW_SECONDS", "-1", "not a whole number"),
+            ("URL_CACHE_WINDOW_SECONDS", "603001", "over 604800"),
+            ("MAX_BATCH_IMAGES", "0", "from 1 to 1000"),
+            ("MAX_BATCH_IMAGES", "1001", "from 1 to 1000"),
             (
                 "CORS_ALLOW_ORIGIN",
                 "app.example.com",
