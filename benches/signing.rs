@@ -10,7 +10,11 @@
 //!
 //! A second group prices the upload kinds against a plain PUT URL: one constrained by type and
 //! length, one bound to a checksum as well, and a browser-form POST policy.
-//! Run: `cargo bench --bench signing` (bench/run also does, and collects the medians).
+//! A third prices the timeline: the handler (what the Lambda's `duration_us` times) answering
+//! one `download_url` against one `download_urls` of 20 and of 100 images, from real event
+//! JSON with a Lambda-sized session token.
+//! Run: `cargo bench -p presigner-test-support --bench signing` (bench/run also does, and
+//! collects the medians).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -234,9 +238,84 @@ fn upload_kinds(c: &mut Criterion) {
     g.finish();
 }
 
+/// A session token as long as Lambda's role credentials carry (about 1 KB).
+fn lambda_sized_token() -> String {
+    let mut token = String::from("IQoJb3JpZ2luX2VjE");
+    while token.len() < 1100 {
+        token.push_str("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/");
+    }
+    token
+}
+
+fn timeline(c: &mut Criterion) {
+    use presigner::api::App;
+    use presigner::config::Config;
+    use presigner::lambda::{handle_event, Event};
+    use presigner_test_support::events::event;
+    use serde_json::json;
+
+    let token = lambda_sized_token();
+    let env = [
+        ("S3_BUCKET_NAME", BUCKET),
+        ("AWS_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", token.as_str()),
+    ];
+    let config = Config::from_lookup(|k| {
+        env.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let app = App::new(config).unwrap();
+    let time = SigningTime::from_unix_seconds(UNIX).unwrap();
+    let ask = |route: &str, body: serde_json::Value| -> Event {
+        let route = route.to_owned();
+        event("http-v2-jwt.json", move |e| {
+            e["routeKey"] = json!(format!("POST /api/{route}"));
+            e["rawPath"] = json!(format!("/api/{route}"));
+            e["body"] = json!(body.to_string());
+        })
+    };
+    let image = |i: usize| json!({"userId": format!("7d8ca528-4931-4254-9273-ea5ee853f{i:03}"), "tweetId": format!("01JD{i:022}")});
+    let single = ask("download_url", image(0));
+    let batch = |n: usize| {
+        ask(
+            "download_urls",
+            json!({"images": (0..n).map(image).collect::<Vec<_>>()}),
+        )
+    };
+    let (batch_20, batch_100) = (batch(20), batch(100));
+    for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
+        let (_, reply) = handle_event(&app, e, time);
+        assert_eq!(reply.response.status, 200);
+        let urls = reply
+            .response
+            .body
+            .as_deref()
+            .unwrap()
+            .matches("X-Amz-Signature=")
+            .count();
+        assert_eq!(urls, n);
+    }
+
+    let mut g = c.benchmark_group("timeline");
+    for (name, e) in [
+        ("download_url", &single),
+        ("download_urls_20", &batch_20),
+        ("download_urls_100", &batch_100),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| handle_event(&app, black_box(e), black_box(time)))
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = signing, upload_kinds
+    targets = signing, upload_kinds, timeline
 }
 criterion_main!(benches);

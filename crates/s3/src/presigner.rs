@@ -132,16 +132,30 @@ impl Presigner {
 
     /// The presigned URL for `request` at `time`.
     pub fn presign(&self, request: &ObjectRequest, time: SigningTime) -> Result<String, Error> {
+        let mut url = String::new();
+        self.presign_into(request, time, &mut url)?;
+        Ok(url)
+    }
+
+    /// Appends the presigned URL for `request` at `time` to `out`, allocating nothing once
+    /// `out` has room: for many URLs into one answer. On an error `out` may hold part of a
+    /// URL.
+    pub fn presign_into(
+        &self,
+        request: &ObjectRequest,
+        time: SigningTime,
+        out: &mut String,
+    ) -> Result<(), Error> {
         self.with_host_and_path(request, |host_path, host_end| {
             let (host, path) = host_path.split_at(host_end);
             let scheme = self.endpoint.scheme().prefix();
-            let mut url = String::with_capacity(scheme.len() + host_path.len() + 600);
-            url.push_str(scheme);
-            url.push_str(host_path);
-            url.push('?');
+            out.reserve(scheme.len() + host_path.len() + 600);
+            out.push_str(scheme);
+            out.push_str(host_path);
+            out.push('?');
             self.signer
-                .presign_into(&query_request(request, host, path), time, &mut url)?;
-            Ok(url)
+                .presign_into(&query_request(request, host, path), time, out)?;
+            Ok(())
         })
     }
 

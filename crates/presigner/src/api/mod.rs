@@ -38,7 +38,7 @@ use body::{Id, ImageType, UploadConstraints, UrlRequest};
 use presigner_s3::post::PostRequest;
 use presigner_s3::{self as s3, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use presigner_sigv4::SigningTime;
-use response::{to_json, BatchAnswer, Fields, FormAnswer, RequiredHeaders, UrlAnswer};
+use response::{to_json, Fields, FormAnswer, RequiredHeaders, UrlAnswer};
 
 /// The type every download URL makes S3 answer with (`response-content-type`), whatever was
 /// stored: a stored HTML or SVG file is then never rendered as a page from the bucket's
@@ -231,23 +231,21 @@ impl App {
         let body = request.body.as_ref().map_err(Clone::clone)?;
         let images = body::parse_batch(body, self.max_batch_images)?;
         let terms = self.download_terms(now)?;
-        let urls = images
-            .into_iter()
-            .enumerate()
-            .map(|(index, image)| {
-                let folder = access
-                    .folder(image.user_id)
-                    .map_err(|e| ApiError::InImage(index, Box::new(e)))?;
-                self.sign_download(&image_key(&folder, &image.tweet_id)?, &terms)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.respond(
-            200,
-            Some(to_json(&BatchAnswer {
-                presigned_urls: &urls,
-                expires_at: &terms.expires_at,
-            })),
-        ))
+        let mut json = String::with_capacity(images.len() * 1800 + 80);
+        json.push_str(r#"{"presignedUrls":["#);
+        for (index, image) in images.into_iter().enumerate() {
+            let folder = access
+                .folder(image.user_id)
+                .map_err(|e| ApiError::InImage(index, Box::new(e)))?;
+            if index > 0 {
+                json.push(',');
+            }
+            self.sign_download_into(&image_key(&folder, &image.tweet_id)?, &terms, &mut json)?;
+        }
+        json.push_str(r#"],"expiresAt":"#);
+        json.push_str(&to_json(&terms.expires_at));
+        json.push('}');
+        Ok(self.respond(200, Some(json)))
     }
 
     fn download_terms(&self, now: SigningTime) -> Result<DownloadTerms, ApiError> {
@@ -256,6 +254,43 @@ impl App {
 
     /// A GET URL that makes S3 answer as an image, with the terms' `Cache-Control`.
     fn sign_download(&self, key: &ObjectKey, terms: &DownloadTerms) -> Result<String, ApiError> {
+        let mut url = String::new();
+        self.presign_download(key, terms, &mut url)?;
+        Ok(url)
+    }
+
+    /// [`App::sign_download`] appended to `json` as a JSON string. The URL is written as it is
+    /// when nothing in it needs escaping (always, as the signer percent-encodes the key and
+    /// every parameter), and through the JSON writer otherwise: no pass over the bytes but
+    /// one check.
+    fn sign_download_into(
+        &self,
+        key: &ObjectKey,
+        terms: &DownloadTerms,
+        json: &mut String,
+    ) -> Result<(), ApiError> {
+        json.push('"');
+        let start = json.len();
+        self.presign_download(key, terms, json)?;
+        let plain = json.as_bytes()[start..].iter().fold(true, |plain, &b| {
+            plain & (b.is_ascii_graphic() && b != b'"' && b != b'\\')
+        });
+        if !plain {
+            let url = json.split_off(start);
+            json.pop();
+            json.push_str(&to_json(&url));
+            return Ok(());
+        }
+        json.push('"');
+        Ok(())
+    }
+
+    fn presign_download(
+        &self,
+        key: &ObjectKey,
+        terms: &DownloadTerms,
+        out: &mut String,
+    ) -> Result<(), ApiError> {
         let query = [
             ("response-cache-control", terms.cache_control.as_str()),
             ("response-content-type", DOWNLOAD_CONTENT_TYPE),
@@ -264,7 +299,9 @@ impl App {
             query: &query,
             ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, terms.lifetime)
         };
-        self.sign(&object, terms.signed_at)
+        self.presigner
+            .presign_into(&object, terms.signed_at, out)
+            .map_err(signing_failed)
     }
 
     /// A browser form: a POST policy for this key, one image type and 1 to

@@ -138,15 +138,6 @@ pub(super) struct UrlAnswer<'a> {
     pub(super) expires_at: Option<&'a str>,
 }
 
-/// `{"presignedUrls": [...], "expiresAt": ...}`.
-#[derive(Serialize)]
-pub(super) struct BatchAnswer<'a> {
-    #[serde(rename = "presignedUrls")]
-    pub(super) presigned_urls: &'a [String],
-    #[serde(rename = "expiresAt")]
-    pub(super) expires_at: &'a str,
-}
-
 /// The headers an upload must send exactly as signed.
 #[derive(Serialize)]
 pub(super) struct RequiredHeaders<'a> {
