@@ -344,6 +344,19 @@ fn machine() -> String {
     )
 }
 
+/// Criterion's median estimate and its 95% interval (ns) for `group/id`, from `dir` (a
+/// target directory) under the repository root; `None` if that bench has not run.
+fn criterion_median(root: &Path, dir: &str, group: &str, id: &str) -> Option<(f64, f64, f64)> {
+    let path = root.join(format!("{dir}/criterion/{group}/{id}/new/estimates.json"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let m = &v["median"];
+    Some((
+        m["point_estimate"].as_f64()?,
+        m["confidence_interval"]["lower_bound"].as_f64()?,
+        m["confidence_interval"]["upper_bound"].as_f64()?,
+    ))
+}
+
 /// Median signing times (ns) from criterion's output for `cargo bench --bench signing`: the
 /// glibc build's (target/criterion) and the shipped static musl build's (target/musl-bench).
 fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
@@ -363,24 +376,17 @@ fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
         ),
     ]
     .into_iter()
-    .map(|(dir, id, label)| {
-        let path = root.join(format!(
-            "{dir}/criterion/presign_put_url/{id}/new/estimates.json"
-        ));
-        let v = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok());
-        let m = v.as_ref().map(|v| &v["median"]);
-        let est = m.and_then(|m| {
-            Some((
-                m["point_estimate"].as_f64()?,
-                m["confidence_interval"]["lower_bound"].as_f64()?,
-                m["confidence_interval"]["upper_bound"].as_f64()?,
-            ))
-        });
-        (label, est)
-    })
+    .map(|(dir, id, label)| (label, criterion_median(root, dir, "presign_put_url", id)))
     .collect()
+}
+
+/// The handler's time for one `download_url` and for batches of 20 and 100 images (the
+/// bench's `timeline` group): (images, median, interval).
+fn timeline(root: &Path) -> Vec<(usize, Option<(f64, f64, f64)>)> {
+    [(1, "download_url"), (20, "download_urls_20"), (100, "download_urls_100")]
+        .into_iter()
+        .map(|(n, id)| (n, criterion_median(root, "target", "timeline", id)))
+        .collect()
 }
 
 struct Summary {
@@ -741,7 +747,7 @@ fn main() {
         }
         return;
     }
-    let report = report(&summaries, &signing(&root), &notes, runs, warm_n);
+    let report = report(&summaries, &signing(&root), &timeline(&root), &notes, runs, warm_n);
     std::fs::write(bench.join("results.md"), &report).expect("write results.md");
     std::fs::write(bench.join("results.svg"), svg(&summaries)).expect("write results.svg");
     println!("{report}");
@@ -750,6 +756,7 @@ fn main() {
 fn report(
     s: &[Summary],
     signing: &[(&str, Option<(f64, f64, f64)>)],
+    timeline: &[(usize, Option<(f64, f64, f64)>)],
     notes: &[String],
     runs: usize,
     warm_n: usize,
@@ -870,6 +877,31 @@ fn report(
             }
         }
     }
+    let _ = writeln!(
+        r,
+        "\n## Timeline (criterion, `cargo bench -p presigner-test-support --bench signing -- timeline`)\n"
+    );
+    let _ = writeln!(r, "The handler's time (what the log's `duration_us` measures) from an HTTP API event with a JWT subject and a session token as long as Lambda's (about 1 KB), for one `download_url` and for `download_urls` batches.\n");
+    let _ = writeln!(r, "| request | images | median µs | µs per image | x one `download_url` |");
+    let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: |");
+    let one = timeline.first().and_then(|x| x.1).map(|x| x.0);
+    for (n, est) in timeline {
+        let name = if *n == 1 { "download_url" } else { "download_urls" };
+        match (est, one) {
+            (Some((m, _, _)), Some(one)) => {
+                let _ = writeln!(
+                    r,
+                    "| {name} | {n} | {:.1} | {:.2} | {:.1}x |",
+                    m / 1e3,
+                    m / 1e3 / *n as f64,
+                    m / one
+                );
+            }
+            _ => {
+                let _ = writeln!(r, "| {name} | {n} | not run | | |");
+            }
+        }
+    }
     let sign = |i: usize| signing.get(i).and_then(|x| x.1).map(|x| x.0);
     let _ = writeln!(r, "\n## Targets\n");
     let _ = writeln!(r, "| target | measured | met |");
@@ -936,6 +968,17 @@ fn report(
             "signing faster than rusty-s3 and aws-sigv4",
             format!("{c:.0} vs {rusty:.0} and {sig:.0} ns"),
             c < rusty && c < sig,
+        );
+    }
+    if let (Some(one), Some(hundred)) = (
+        timeline.first().and_then(|x| x.1),
+        timeline.get(2).and_then(|x| x.1),
+    ) {
+        let x = hundred.0 / one.0;
+        row(
+            "a batch of 100 images at most 10x the handler time of one download_url",
+            format!("{x:.1}x ({:.0} vs {:.1} µs)", hundred.0 / 1e3, one.0 / 1e3),
+            x <= 10.0,
         );
     }
     if !notes.is_empty() {
