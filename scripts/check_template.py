@@ -48,6 +48,11 @@ VARIANTS = {
                        "Architecture": "arm64"},
 }
 
+# The routes, each on every front door (the function URL serves every path: the function routes),
+# and the output that names its endpoint.
+ROUTES = {"upload_url": "UploadUrlEndpoint", "upload_form": "UploadFormEndpoint",
+          "download_url": "DownloadUrlEndpoint", "download_urls": "DownloadUrlsEndpoint"}
+
 # How each architecture's function is built, statically: SAM's Rust builder for x86_64 (its
 # `cargo lambda build --release` builds the target Cargo.toml names), the Makefile for arm64
 # (SAM's Rust builder would pass --arm64, which cargo-lambda builds as glibc, dynamic).
@@ -358,8 +363,16 @@ def assert_variant(name, given, cfn, sam):
         posts = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "POST"}
         options = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "OPTIONS"}
         paths = {r["Properties"]["PathPart"] for r in of_type(res, "AWS::ApiGateway::Resource").values()}
-        check(paths == {"api", "upload_url", "upload_form", "download_url"}, f"REST paths {paths}")
-        check(len(posts) == 3 and len(options) == 3, "POST and OPTIONS on every route")
+        check(paths == {"api"} | set(ROUTES), f"REST paths {paths}")
+        check(all(r["Properties"]["ParentId"] == {"Ref": "RestApiResource"}
+                  for r in of_type(res, "AWS::ApiGateway::Resource").values() if r["Properties"]["PathPart"] != "api"),
+              f"{name}: every route under /api")
+        by_path = {r: {m["Properties"]["HttpMethod"] for m in methods.values()
+                       if m["Properties"]["ResourceId"] == {"Ref": n}}
+                   for n, rs in of_type(res, "AWS::ApiGateway::Resource").items()
+                   for r in [rs["Properties"]["PathPart"]] if r != "api"}
+        check(all(m == {"POST", "OPTIONS"} for m in by_path.values()) and len(methods) == 2 * len(ROUTES),
+              f"{name}: POST and OPTIONS on every route, {by_path}")
         authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
         for n, p in posts.items():
             check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
@@ -400,8 +413,7 @@ def assert_variant(name, given, cfn, sam):
         check(sorted(h.lower() for h in c["AllowHeaders"]) == ["authorization", "content-type"], "HTTP API CORS headers")
         check(sorted(c["AllowMethods"]) == ["OPTIONS", "POST"], "HTTP API CORS methods")
         routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(res, "AWS::ApiGatewayV2::Route").values()}
-        check(set(routes) == {"POST /api/upload_url", "POST /api/upload_form", "POST /api/download_url"},
-              f"routes {sorted(routes)}")
+        check(set(routes) == {"POST /api/" + r for r in ROUTES}, f"routes {sorted(routes)}")
         authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
         check_authorized(name, routes, auth, "JWT", "HttpJwtAuthorizer")
         if auth:
@@ -439,10 +451,9 @@ def assert_variant(name, given, cfn, sam):
                                  + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
 
     outputs = res_all["Outputs"]
-    check({"UploadUrlEndpoint", "UploadFormEndpoint", "DownloadUrlEndpoint", "Authentication", "FunctionArn",
-           "FunctionRoleArn", "BucketName"} <= set(outputs), f"outputs {sorted(outputs)}")
-    for route, key in (("upload_url", "UploadUrlEndpoint"), ("upload_form", "UploadFormEndpoint"),
-                       ("download_url", "DownloadUrlEndpoint")):
+    check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
+          <= set(outputs), f"outputs {sorted(outputs)}")
+    for route, key in ROUTES.items():
         value = outputs[key]["Value"]["Fn::Sub"]
         expected = {
             "RestApi": "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/api/" + route,
@@ -495,7 +506,16 @@ def mutations(sam_text):
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
-            lambda r, t: r["RestDeploymentCognito"]["DependsOn"].remove("RestUploadFormPost")),
+            lambda r, t: r["RestDeploymentCognito2"]["DependsOn"].remove("RestUploadFormPost")),
+        "the batch download route left out of the open REST deployment": edit(
+            lambda r, t: r["RestDeploymentOpen2"]["DependsOn"].remove("RestDownloadUrlsPost")),
+        "the authorizer dropped from the REST batch download route": unauthorized("RestDownloadUrlsPost"),
+        "the JWT authorizer dropped from the HTTP batch download route": unauthorized("HttpDownloadUrlsRoute"),
+        "no preflight on the REST batch download route": edit(lambda r, t: r.pop("RestDownloadUrlsOptions")),
+        "no batch download route on the HTTP API": edit(lambda r, t: r.pop("HttpDownloadUrlsRoute")),
+        "the batch download endpoint output naming the single route": edit(
+            lambda r, t: t["Outputs"]["DownloadUrlsEndpoint"]["Value"]["Fn::If"][2]["Fn::If"][2].update(
+                {"Fn::Sub": "${PresignerFunctionUrl.FunctionUrl}api/download_url"})),
         "no checksum header in the bucket's CORS": edit(
             lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"].pop()),
         "the authorizer dropped from the REST upload route": unauthorized("RestUploadPost"),
