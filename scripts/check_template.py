@@ -46,7 +46,27 @@ VARIANTS = {
     "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
     "http-jwt-arm64": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                        "Architecture": "arm64"},
+    # DownloadAccess: a public timeline behind each authenticator, and owner-only downloads.
+    "rest-cognito-anyone": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "DownloadAccess": "anyone"},
+    "http-jwt-anyone": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                        "DownloadAccess": "anyone"},
+    "http-jwt-owner": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                       "DownloadAccess": "owner"},
 }
+
+# Every parameter set that steers who may ask: each one the Rules accept is asserted in full (no
+# cfn-lint), so no combination deploys downloads without an authorizer unless DownloadAccess=anyone
+# or the open contract was chosen, and none deploys a function that would refuse to start.
+COMBINATIONS = [
+    {"FrontDoor": door, "JwtIssuer": issuer, "JwtAudience": audience, "CognitoUserPoolArn": pool,
+     "TrustBodyUserId": trust, "DownloadAccess": access}
+    for door in ("RestApi", "HttpApi", "FunctionUrl")
+    for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
+    for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
+]
+
+# The routes that DownloadAccess=anyone leaves without an authorizer.
+DOWNLOAD_ROUTES = {"download_url", "download_urls"}
 
 # The routes, each on every front door (the function URL serves every path: the function routes),
 # and the output that names its endpoint.
@@ -98,6 +118,10 @@ REFUSED = {
     "an issuer without an audience": ({"FrontDoor": "HttpApi", "JwtIssuer": ISSUER}, "JwtAudience"),
     "Cognito on an HttpApi": ({"FrontDoor": "HttpApi", "CognitoUserPoolArn": POOL}, "RestApi"),
     "Cognito on a function URL": ({"FrontDoor": "FunctionUrl", "CognitoUserPoolArn": POOL}, "RestApi"),
+    "owner-only downloads under the open contract": (
+        {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
+    "owner-only downloads on a function URL": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
 }
 
 
@@ -265,10 +289,11 @@ def of_type(res, kind):
     return {n: r for n, r in res.items() if r["Type"] == kind}
 
 
-def check_authorized(name, routes, auth, auth_type, authorizer):
-    """With authentication on, every route needs it and names the authorizer; off, none does."""
+def check_authorized(name, routes, auth, downloads_auth, auth_type, authorizer):
+    """With authentication on, every route needs it and names the authorizer, but the download
+    routes when DownloadAccess=anyone; off, none does. `routes` is keyed by route (upload_url, ...)."""
     for key, r in routes.items():
-        if auth:
+        if downloads_auth if key in DOWNLOAD_ROUTES else auth:
             check(r["AuthorizationType"] == auth_type, f"{name}: {key} needs {auth_type}")
             check(r.get("AuthorizerId") == {"Ref": authorizer}, f"{name}: {key} uses the authorizer")
         else:
@@ -283,7 +308,12 @@ def assert_variant(name, given, cfn, sam):
     arch = values["Architecture"]
     fn_name = FUNCTIONS[arch]
     check([n for n in FUNCTIONS.values() if n in res] == [fn_name], f"{name}: only the {arch} function")
-    auth = "CognitoUserPoolArn" in given or "JwtIssuer" in given
+    # The Rules passed, so an issuer means a JWT authorizer on an HttpApi, a pool Cognito on a RestApi.
+    auth = values["CognitoUserPoolArn"] != "" or values["JwtIssuer"] != ""
+    access = values["DownloadAccess"]
+    downloads_auth = auth and access != "anyone"
+    open_contract = not auth and values["TrustBodyUserId"] == "true"
+    check(auth or open_contract, f"{name}: no authenticator, and the open contract not chosen")
     expires = int(values["UrlExpiresSeconds"])
 
     fn = res[fn_name]["Properties"]
@@ -302,6 +332,13 @@ def assert_variant(name, given, cfn, sam):
     check(env["TRUST_BODY_USER_ID"] == ("false" if auth else {"Ref": "TrustBodyUserId"}),
           f"{name}: the body is never trusted behind an authenticator")
     check(sam["Parameters"]["TrustBodyUserId"]["Default"] == "false", "the body is not trusted by default")
+    check(env["DOWNLOAD_ACCESS"] == {"Ref": "DownloadAccess"}, f"{name}: DOWNLOAD_ACCESS is DownloadAccess")
+    check(sam["Parameters"]["DownloadAccess"]["Default"] == "signed-in"
+          and sorted(sam["Parameters"]["DownloadAccess"]["AllowedValues"]) == ["anyone", "owner", "signed-in"],
+          "DownloadAccess: signed-in by default, or owner, or anyone")
+    # The function refuses to start with owner-only downloads when the body names the user.
+    trusts_body = not auth and values["TrustBodyUserId"] == "true"
+    check(not (trusts_body and access == "owner"), f"{name}: deploys a function that refuses DownloadAccess=owner")
     check("Default" not in sam["Parameters"]["FrontendOrigin"], "FrontendOrigin has no (localhost) default")
 
     role = res["FunctionRole"]["Properties"]
@@ -376,7 +413,10 @@ def assert_variant(name, given, cfn, sam):
         authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
         for n, p in posts.items():
             check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
-        check_authorized(name, posts, auth, "COGNITO_USER_POOLS", "RestCognitoAuthorizer")
+        path_of = {f"Ref:{n}": r["Properties"]["PathPart"] for n, r in of_type(res, "AWS::ApiGateway::Resource").items()}
+        posts_by_route = {path_of["Ref:" + p["ResourceId"]["Ref"]]: p for p in posts.values()}
+        check(set(posts_by_route) == set(ROUTES), f"{name}: a POST on every route")
+        check_authorized(name, posts_by_route, auth, downloads_auth, "COGNITO_USER_POOLS", "RestCognitoAuthorizer")
         if auth:
             (a,) = authorizers.values()
             check(a["Properties"]["ProviderARNs"] == [{"Ref": "CognitoUserPoolArn"}], "the user pool")
@@ -400,6 +440,7 @@ def assert_variant(name, given, cfn, sam):
         check(set(deployment["DependsOn"]) >= set(methods), "the deployment holds every method")
         if auth:
             check("RestCognitoAuthorizer" in deployment["DependsOn"], "the deployment holds the authorizer")
+        check(deployment["Properties"]["RestApiId"] == {"Ref": "RestApi"}, "the deployment is of this API")
         check(stage["Properties"]["StageName"] == {"Ref": "StageName"}, "stage name")
         (setting,) = stage["Properties"]["MethodSettings"]
         check(setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*", "throttling on every method")
@@ -415,7 +456,8 @@ def assert_variant(name, given, cfn, sam):
         routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(res, "AWS::ApiGatewayV2::Route").values()}
         check(set(routes) == {"POST /api/" + r for r in ROUTES}, f"routes {sorted(routes)}")
         authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
-        check_authorized(name, routes, auth, "JWT", "HttpJwtAuthorizer")
+        check_authorized(name, {k.split("/api/", 1)[1]: r for k, r in routes.items()}, auth, downloads_auth,
+                         "JWT", "HttpJwtAuthorizer")
         if auth:
             (a,) = authorizers.values()
             jwt = a["Properties"]["JwtConfiguration"]
@@ -462,7 +504,8 @@ def assert_variant(name, given, cfn, sam):
         }[door]
         check(value == expected, f"{name}: {key} is {value}")
     auth_text = json.dumps(outputs["Authentication"]["Value"])
-    check(("sub" in auth_text) == auth and ("anyone" in auth_text) == (not auth), f"{name}: Authentication output")
+    check(("sub" in auth_text) == auth and ("anyone" in auth_text) == (not auth)
+          and ("${DownloadAccess}" in auth_text) == auth, f"{name}: Authentication output")
     return res_all
 
 
@@ -480,11 +523,32 @@ def run_checks(sam_text, with_lint=True, root="."):
         resolved = assert_variant(name, given, cfn, sam)
         if with_lint:
             lint(resolved, f"variant {name}")
+    # Every accepted combination holds the same wiring; on a RestApi, each deployment resource is
+    # one authorization of the methods, so a change of authorization always makes a new snapshot.
+    snapshots = {}
+    accepted = 0
+    for given in COMBINATIONS:
+        if rules_refusal(sam, given) is not None:
+            continue
+        accepted += 1
+        label = " ".join(f"{k}={v}" for k, v in given.items() if v)
+        resolved = assert_variant(label, given, cfn, sam)
+        if given["FrontDoor"] == "RestApi":
+            r = resolved["Resources"]
+            deployment = r["RestStage"]["Properties"]["DeploymentId"]["Ref"]
+            authorization = tuple(sorted((n, m["Properties"]["AuthorizationType"])
+                                         for n, m in of_type(r, "AWS::ApiGateway::Method").items()))
+            snapshots.setdefault(deployment, set()).add(authorization)
+    check(accepted >= len(VARIANTS), f"only {accepted} combinations accepted")
+    for deployment, authorizations in snapshots.items():
+        check(len(authorizations) == 1, f"{deployment} serves {len(authorizations)} authorizations: "
+              "changing between them would leave the stage on a stale snapshot")
+    check(len({a for s in snapshots.values() for a in s}) == len(snapshots), "one deployment per authorization")
     for what, (given, says) in REFUSED.items():
         refusal = rules_refusal(sam, given)
         check(refusal is not None, f"the Rules accept {what}")
         check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
-    return sam
+    return accepted
 
 
 # Each break of the template that the checks above must catch.
@@ -534,6 +598,24 @@ def mutations(sam_text):
         "the body trusted behind an authenticator": edit(
             lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].update({"TRUST_BODY_USER_ID": {"Ref": "TrustBodyUserId"}})),
         "the open contract without asking": edit(lambda r, t: t["Rules"].pop("AnAuthenticatorOrTheOpenContractOnPurpose")),
+        "owner-only downloads accepted under the open contract": edit(lambda r, t: t["Rules"].pop("OwnerNeedsAnAuthenticator")),
+        "downloads without an authorizer under signed-in": edit(lambda r, t: t["Conditions"].update(
+            {"DownloadsByAnyone": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "owner"]}]}})),
+        "DownloadAccess=anyone leaving the HTTP download route behind the authorizer": edit(
+            lambda r, t: r["HttpDownloadRoute"]["Properties"].update(
+                {"AuthorizationType": {"Fn::If": ["HasJwt", "JWT", "NONE"]},
+                 "AuthorizerId": {"Fn::If": ["HasJwt", {"Ref": "HttpJwtAuthorizer"}, {"Ref": "AWS::NoValue"}]}})),
+        "DownloadAccess=anyone opening the REST upload route too": edit(
+            lambda r, t: r["RestUploadPost"]["Properties"].update(
+                {"AuthorizationType": {"Fn::If": ["RestDownloadsAuthorized", "COGNITO_USER_POOLS", "NONE"]},
+                 "AuthorizerId": {"Fn::If": ["RestDownloadsAuthorized", {"Ref": "RestCognitoAuthorizer"},
+                                             {"Ref": "AWS::NoValue"}]}})),
+        "one Cognito deployment for both download authorizations (a stale snapshot)": edit(lambda r, t: (
+            r.pop("RestDeploymentCognitoPublicDownloads"), r["RestDeploymentCognito2"].update({"Condition": "HasCognito"}),
+            r["RestStage"]["Properties"].update({"DeploymentId": {"Fn::If": [
+                "HasCognito", {"Ref": "RestDeploymentCognito2"}, {"Ref": "RestDeploymentOpen2"}]}}))),
+        "DOWNLOAD_ACCESS not passed to the function": edit(
+            lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].pop("DOWNLOAD_ACCESS")),
         "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
         "the arm64 function built by SAM's Rust builder (--arm64: dynamic glibc)": edit(
             lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
@@ -551,12 +633,14 @@ def main():
         sam_text = f.read()
     root = os.path.dirname(os.path.abspath(path))
     try:
-        run_checks(sam_text, root=root)
+        accepted = run_checks(sam_text, root=root)
     except Broken as e:
         print(f"template check failed: {e}")
         sys.exit(1)
     print(f"cfn-lint clean: the SAM template, its expansion and {len(VARIANTS)} variants ({', '.join(VARIANTS)})")
-    print(f"wiring holds in every variant; the Rules refuse {len(REFUSED)} inconsistent parameter sets")
+    print(f"wiring holds in every variant and in each of the {accepted} of {len(COMBINATIONS)} combinations"
+          " of who may ask that the Rules accept;")
+    print(f"the Rules refuse the other combinations and {len(REFUSED)} named inconsistent parameter sets")
 
     if "--self-test" in sys.argv:
         import yaml
