@@ -7,11 +7,16 @@
 3. for each deployable variant (front door x authentication), the expansion resolved the way
    CloudFormation would for those parameters (conditions decided, Fn::If taken, resources
    of false conditions gone): cfn-lint on it, then assertions on its wiring (authorizer on
-   both routes when on, CORS, throttling, the bucket policy and its numbers, lifecycle,
-   outputs, the function's environment and least-privilege role);
-4. the template's Rules: every variant passes them; each inconsistent parameter set (no
+   every route when on, but the download routes under DownloadAccess=anyone; CORS,
+   throttling, the bucket policy and its numbers, lifecycle, outputs, the function's
+   environment and least-privilege role);
+4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
+   issuer, audience, pool, TrustBodyUserId, DownloadAccess) that the Rules accept, and on every
+   pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell against its formula;
+5. the template's Rules: every variant passes them; each inconsistent parameter set (no
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
-   front door, an issuer without an audience) is refused.
+   front door, an issuer without an audience, owner-only downloads under the open contract)
+   is refused.
 
 `--self-test` then breaks the template in each way the assertions guard against (an
 authorizer dropped from one route, throttling removed, a bucket policy statement missing, ...)
@@ -46,7 +51,34 @@ VARIANTS = {
     "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
     "http-jwt-arm64": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                        "Architecture": "arm64"},
+    # DownloadAccess: a public timeline behind each authenticator, and owner-only downloads.
+    # With them, the longest URL lifetime (the cache window shortened to 0) and the window off.
+    "rest-cognito-anyone": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "DownloadAccess": "anyone",
+                            "UrlExpiresSeconds": "604800"},
+    "http-jwt-anyone": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                        "DownloadAccess": "anyone"},
+    "http-jwt-owner": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                       "DownloadAccess": "owner", "UrlCacheWindowSeconds": "0"},
 }
+
+# Every parameter set that steers who may ask: each one the Rules accept is asserted in full (no
+# cfn-lint), so no combination deploys downloads without an authorizer unless DownloadAccess=anyone
+# or the open contract was chosen, and none deploys a function that would refuse to start.
+COMBINATIONS = [
+    {"FrontDoor": door, "JwtIssuer": issuer, "JwtAudience": audience, "CognitoUserPoolArn": pool,
+     "TrustBodyUserId": trust, "DownloadAccess": access}
+    for door in ("RestApi", "HttpApi", "FunctionUrl")
+    for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
+    for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
+]
+
+# The routes that DownloadAccess=anyone leaves without an authorizer.
+DOWNLOAD_ROUTES = {"download_url", "download_urls"}
+
+# The routes, each on every front door (the function URL serves every path: the function routes),
+# and the output that names its endpoint.
+ROUTES = {"upload_url": "UploadUrlEndpoint", "upload_form": "UploadFormEndpoint",
+          "download_url": "DownloadUrlEndpoint", "download_urls": "DownloadUrlsEndpoint"}
 
 # How each architecture's function is built, statically: SAM's Rust builder for x86_64 (its
 # `cargo lambda build --release` builds the target Cargo.toml names), the Makefile for arm64
@@ -93,6 +125,10 @@ REFUSED = {
     "an issuer without an audience": ({"FrontDoor": "HttpApi", "JwtIssuer": ISSUER}, "JwtAudience"),
     "Cognito on an HttpApi": ({"FrontDoor": "HttpApi", "CognitoUserPoolArn": POOL}, "RestApi"),
     "Cognito on a function URL": ({"FrontDoor": "FunctionUrl", "CognitoUserPoolArn": POOL}, "RestApi"),
+    "owner-only downloads under the open contract": (
+        {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
+    "owner-only downloads on a function URL": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
 }
 
 
@@ -241,6 +277,70 @@ def substitute(text, values):
     return re.sub(r"\$\{([A-Za-z0-9:]+)\}", lambda m: values[m.group(1)], text)
 
 
+def value_of(expr, values, mappings):
+    """A string, a Ref to a parameter, an Fn::Sub of parameters or an Fn::FindInMap of those."""
+    if isinstance(expr, str):
+        return expr
+    if isinstance(expr, dict) and list(expr) == ["Ref"]:
+        return values[expr["Ref"]]
+    if isinstance(expr, dict) and list(expr) == ["Fn::Sub"] and isinstance(expr["Fn::Sub"], str):
+        return substitute(expr["Fn::Sub"], values)
+    if isinstance(expr, dict) and list(expr) == ["Fn::FindInMap"]:
+        name, top, second = expr["Fn::FindInMap"]
+        top, second = value_of(top, values, mappings), value_of(second, values, mappings)
+        cell = mappings.get(name, {}).get(top, {}).get(second)
+        check(cell is not None, f"no {name}[{top}][{second}]: this pair of values would not deploy")
+        return str(cell)
+    raise Broken(f"cannot evaluate {expr!r}")
+
+
+# ---- The download URL timeline: SigV4 refuses X-Amz-Expires past 7 days, and so does the function.
+
+SIGV4_MAX_EXPIRES = 604800
+
+
+def timeline_values(sam):
+    """The AllowedValues of the cache window and of the URL lifetime, as the Mappings' keys."""
+    params = sam["Parameters"]
+    lists = {}
+    for name, default in (("UrlCacheWindowSeconds", "3600"), ("UrlExpiresSeconds", "1800")):
+        p = params[name]
+        check(p["Type"] == "String" and all(isinstance(v, str) for v in p["AllowedValues"]),
+              f"{name}: a String with quoted AllowedValues, matched to the Mappings' keys exactly")
+        check(p["Default"] == default and default in p["AllowedValues"], f"{name} defaults to {default}")
+        lists[name] = [int(v) for v in p["AllowedValues"]]
+    windows, expiries = lists["UrlCacheWindowSeconds"], lists["UrlExpiresSeconds"]
+    check(0 in windows and all(w >= 0 for w in windows), "cache windows: 0 (off) and none negative")
+    check(all(1 <= e <= SIGV4_MAX_EXPIRES for e in expiries), "URL lifetimes within 1 s .. 7 days")
+    return windows, expiries
+
+
+def effective_window(window, expires):
+    """The window the function is given: as asked, shortened so window + expiry fits in 7 days."""
+    return min(window, SIGV4_MAX_EXPIRES - expires)
+
+
+def check_timeline_tables(sam):
+    """Every cell of both Mappings against the formula, for every pair of AllowedValues."""
+    windows, expiries = timeline_values(sam)
+    maps = sam.get("Mappings", {})
+    formulas = {
+        "EffectiveUrlCacheWindow": lambda w, e: effective_window(w, e),
+        "DownloadSignatureAgeMs": lambda w, e: (effective_window(w, e) + e) * 1000,
+    }
+    for name, formula in formulas.items():
+        table = maps.get(name)
+        check(table is not None, f"Mappings {name} missing")
+        check(sorted(table) == sorted(str(w) for w in windows), f"{name}: a row per cache window, {sorted(table)}")
+        for w in windows:
+            row = table[str(w)]
+            check(sorted(row) == sorted(str(e) for e in expiries), f"{name}[{w}]: a cell per URL lifetime")
+            for e in expiries:
+                check(str(row[str(e)]) == str(formula(w, e)),
+                      f"{name}[{w}][{e}] is {row[str(e)]}, not {formula(w, e)}")
+    return windows, expiries
+
+
 def rules_refusal(template, given):
     """None if the Rules accept these parameter values, else the refusals."""
     values = parameter_values(template, given)
@@ -260,10 +360,11 @@ def of_type(res, kind):
     return {n: r for n, r in res.items() if r["Type"] == kind}
 
 
-def check_authorized(name, routes, auth, auth_type, authorizer):
-    """With authentication on, every route needs it and names the authorizer; off, none does."""
+def check_authorized(name, routes, auth, downloads_auth, auth_type, authorizer):
+    """With authentication on, every route needs it and names the authorizer, but the download
+    routes when DownloadAccess=anyone; off, none does. `routes` is keyed by route (upload_url, ...)."""
     for key, r in routes.items():
-        if auth:
+        if downloads_auth if key in DOWNLOAD_ROUTES else auth:
             check(r["AuthorizationType"] == auth_type, f"{name}: {key} needs {auth_type}")
             check(r.get("AuthorizerId") == {"Ref": authorizer}, f"{name}: {key} uses the authorizer")
         else:
@@ -278,8 +379,15 @@ def assert_variant(name, given, cfn, sam):
     arch = values["Architecture"]
     fn_name = FUNCTIONS[arch]
     check([n for n in FUNCTIONS.values() if n in res] == [fn_name], f"{name}: only the {arch} function")
-    auth = "CognitoUserPoolArn" in given or "JwtIssuer" in given
+    # The Rules passed, so an issuer means a JWT authorizer on an HttpApi, a pool Cognito on a RestApi.
+    auth = values["CognitoUserPoolArn"] != "" or values["JwtIssuer"] != ""
+    access = values["DownloadAccess"]
+    downloads_auth = auth and access != "anyone"
+    open_contract = not auth and values["TrustBodyUserId"] == "true"
+    check(auth or open_contract, f"{name}: no authenticator, and the open contract not chosen")
     expires = int(values["UrlExpiresSeconds"])
+    window = int(values["UrlCacheWindowSeconds"])
+    mappings = res_all.get("Mappings", {})
 
     fn = res[fn_name]["Properties"]
     check(fn["Runtime"] == "provided.al2023" and fn["Handler"] == "bootstrap", "runtime")
@@ -297,6 +405,26 @@ def assert_variant(name, given, cfn, sam):
     check(env["TRUST_BODY_USER_ID"] == ("false" if auth else {"Ref": "TrustBodyUserId"}),
           f"{name}: the body is never trusted behind an authenticator")
     check(sam["Parameters"]["TrustBodyUserId"]["Default"] == "false", "the body is not trusted by default")
+    check(env["DOWNLOAD_ACCESS"] == {"Ref": "DownloadAccess"}, f"{name}: DOWNLOAD_ACCESS is DownloadAccess")
+    check(env["URL_EXPIRES_SECONDS"] == {"Ref": "UrlExpiresSeconds"}, "URL_EXPIRES_SECONDS is UrlExpiresSeconds")
+    check(env["MAX_UPLOAD_BYTES"] == {"Ref": "MaxUploadBytes"}, "MAX_UPLOAD_BYTES is MaxUploadBytes")
+    check(env["MAX_BATCH_IMAGES"] == {"Ref": "MaxBatchImages"}, "MAX_BATCH_IMAGES is MaxBatchImages")
+    batch = sam["Parameters"]["MaxBatchImages"]
+    check((batch["Type"], batch["Default"], batch["MinValue"], batch["MaxValue"]) == ("Number", 100, 1, 1000),
+          "MaxBatchImages: a Number, 1..1000, 100 by default (the function's own bounds)")
+    # The window the function gets is the one the bucket policy's GET bound was tabulated for, and
+    # never one the function refuses at start-up (window + expiry past 7 days).
+    effective = int(value_of(env["URL_CACHE_WINDOW_SECONDS"], values, mappings))
+    check(effective == effective_window(window, expires),
+          f"{name}: URL_CACHE_WINDOW_SECONDS is {effective} for window {window} and expiry {expires}")
+    check(0 <= effective and effective + expires <= SIGV4_MAX_EXPIRES,
+          f"{name}: window {effective} + expiry {expires} past 7 days: the function refuses to start")
+    check(sam["Parameters"]["DownloadAccess"]["Default"] == "signed-in"
+          and sorted(sam["Parameters"]["DownloadAccess"]["AllowedValues"]) == ["anyone", "owner", "signed-in"],
+          "DownloadAccess: signed-in by default, or owner, or anyone")
+    # The function refuses to start with owner-only downloads when the body names the user.
+    trusts_body = not auth and values["TrustBodyUserId"] == "true"
+    check(not (trusts_body and access == "owner"), f"{name}: deploys a function that refuses DownloadAccess=owner")
     check("Default" not in sam["Parameters"]["FrontendOrigin"], "FrontendOrigin has no (localhost) default")
 
     role = res["FunctionRole"]["Properties"]
@@ -329,20 +457,34 @@ def assert_variant(name, given, cfn, sam):
     policy = res["ImagesBucketPolicy"]["Properties"]
     check(policy["Bucket"] == {"Ref": "ImagesBucket"}, "the policy is on the images bucket")
     sids = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
-    check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime"},
-          f"bucket policy statements {sorted(sids)}")
+    check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime",
+                        "DenyFunctionDownloadUrlsPastTheirWindow"}, f"bucket policy statements {sorted(sids)}")
     for s in sids.values():
         check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{s['Sid']} denies for everyone")
     check(sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, "TLS only")
     check(sids["DenySignatureVersion2"]["Condition"] == {"StringEquals": {"s3:signatureversion": "AWS"}}, "SigV4 only")
-    age = sids["DenyFunctionUrlsPastTheirLifetime"]["Condition"]
-    age_ms = substitute(age["NumericGreaterThan"]["s3:signatureAge"]["Fn::Sub"], values)
-    check(age_ms == str(expires * 1000), f"signatureAge {age_ms} ms is the URL lifetime {expires} s")
-    check(age["StringEquals"] == {"s3:authType": "REST-QUERY-STRING"}, "only presigned requests")
-    check(age["ArnEquals"] == {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
-          "only the function's URLs: administrators and the role keep normal (header-signed) use")
+    # Every action but s3:GetObject keeps the URL lifetime; s3:GetObject alone gets the window too.
+    lifetimes = {
+        "DenyFunctionUrlsPastTheirLifetime": ("NotAction", expires * 1000),
+        "DenyFunctionDownloadUrlsPastTheirWindow": ("Action", (effective + expires) * 1000),
+    }
+    for sid, (key, bound_ms) in lifetimes.items():
+        s = sids[sid]
+        other = {"Action": "NotAction", "NotAction": "Action"}[key]
+        check(s.get(key) in ("s3:GetObject", ["s3:GetObject"]) and other not in s,
+              f"{name}: {sid}: {key} s3:GetObject alone")
+        check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/*"}, f"{sid}: on the objects")
+        age = s["Condition"]
+        check(set(age) == {"NumericGreaterThan", "StringEquals", "ArnEquals"}, f"{sid}: conditions {sorted(age)}")
+        age_ms = value_of(age["NumericGreaterThan"]["s3:signatureAge"], values, mappings)
+        check(age_ms == str(bound_ms), f"{name}: {sid}: signatureAge {age_ms} ms, not {bound_ms} "
+              f"(window {effective} s, lifetime {expires} s)")
+        check(age["StringEquals"] == {"s3:authType": "REST-QUERY-STRING"}, f"{sid}: only presigned requests")
+        check(age["ArnEquals"] == {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
+              f"{sid}: only the function's URLs: administrators and the role keep normal (header-signed) use")
     for s in sids.values():
-        check(s["Action"] == "s3:*" and "Allow" not in json.dumps(s), f"{s['Sid']}")
+        check(s["Sid"] in lifetimes or s["Action"] == "s3:*", f"{s['Sid']} on every action")
+        check("Allow" not in json.dumps(s), f"{s['Sid']}")
 
     doors = {
         "RestApi": of_type(res, "AWS::ApiGateway::RestApi"),
@@ -358,12 +500,23 @@ def assert_variant(name, given, cfn, sam):
         posts = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "POST"}
         options = {n: m["Properties"] for n, m in methods.items() if m["Properties"]["HttpMethod"] == "OPTIONS"}
         paths = {r["Properties"]["PathPart"] for r in of_type(res, "AWS::ApiGateway::Resource").values()}
-        check(paths == {"api", "upload_url", "upload_form", "download_url"}, f"REST paths {paths}")
-        check(len(posts) == 3 and len(options) == 3, "POST and OPTIONS on every route")
+        check(paths == {"api"} | set(ROUTES), f"REST paths {paths}")
+        check(all(r["Properties"]["ParentId"] == {"Ref": "RestApiResource"}
+                  for r in of_type(res, "AWS::ApiGateway::Resource").values() if r["Properties"]["PathPart"] != "api"),
+              f"{name}: every route under /api")
+        by_path = {r: {m["Properties"]["HttpMethod"] for m in methods.values()
+                       if m["Properties"]["ResourceId"] == {"Ref": n}}
+                   for n, rs in of_type(res, "AWS::ApiGateway::Resource").items()
+                   for r in [rs["Properties"]["PathPart"]] if r != "api"}
+        check(all(m == {"POST", "OPTIONS"} for m in by_path.values()) and len(methods) == 2 * len(ROUTES),
+              f"{name}: POST and OPTIONS on every route, {by_path}")
         authorizers = of_type(res, "AWS::ApiGateway::Authorizer")
         for n, p in posts.items():
             check(p["Integration"]["Type"] == "AWS_PROXY", f"{n} proxies to the function")
-        check_authorized(name, posts, auth, "COGNITO_USER_POOLS", "RestCognitoAuthorizer")
+        path_of = {f"Ref:{n}": r["Properties"]["PathPart"] for n, r in of_type(res, "AWS::ApiGateway::Resource").items()}
+        posts_by_route = {path_of["Ref:" + p["ResourceId"]["Ref"]]: p for p in posts.values()}
+        check(set(posts_by_route) == set(ROUTES), f"{name}: a POST on every route")
+        check_authorized(name, posts_by_route, auth, downloads_auth, "COGNITO_USER_POOLS", "RestCognitoAuthorizer")
         if auth:
             (a,) = authorizers.values()
             check(a["Properties"]["ProviderARNs"] == [{"Ref": "CognitoUserPoolArn"}], "the user pool")
@@ -387,6 +540,7 @@ def assert_variant(name, given, cfn, sam):
         check(set(deployment["DependsOn"]) >= set(methods), "the deployment holds every method")
         if auth:
             check("RestCognitoAuthorizer" in deployment["DependsOn"], "the deployment holds the authorizer")
+        check(deployment["Properties"]["RestApiId"] == {"Ref": "RestApi"}, "the deployment is of this API")
         check(stage["Properties"]["StageName"] == {"Ref": "StageName"}, "stage name")
         (setting,) = stage["Properties"]["MethodSettings"]
         check(setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*", "throttling on every method")
@@ -400,10 +554,10 @@ def assert_variant(name, given, cfn, sam):
         check(sorted(h.lower() for h in c["AllowHeaders"]) == ["authorization", "content-type"], "HTTP API CORS headers")
         check(sorted(c["AllowMethods"]) == ["OPTIONS", "POST"], "HTTP API CORS methods")
         routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(res, "AWS::ApiGatewayV2::Route").values()}
-        check(set(routes) == {"POST /api/upload_url", "POST /api/upload_form", "POST /api/download_url"},
-              f"routes {sorted(routes)}")
+        check(set(routes) == {"POST /api/" + r for r in ROUTES}, f"routes {sorted(routes)}")
         authorizers = of_type(res, "AWS::ApiGatewayV2::Authorizer")
-        check_authorized(name, routes, auth, "JWT", "HttpJwtAuthorizer")
+        check_authorized(name, {k.split("/api/", 1)[1]: r for k, r in routes.items()}, auth, downloads_auth,
+                         "JWT", "HttpJwtAuthorizer")
         if auth:
             (a,) = authorizers.values()
             jwt = a["Properties"]["JwtConfiguration"]
@@ -439,10 +593,9 @@ def assert_variant(name, given, cfn, sam):
                                  + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
 
     outputs = res_all["Outputs"]
-    check({"UploadUrlEndpoint", "UploadFormEndpoint", "DownloadUrlEndpoint", "Authentication", "FunctionArn",
-           "FunctionRoleArn", "BucketName"} <= set(outputs), f"outputs {sorted(outputs)}")
-    for route, key in (("upload_url", "UploadUrlEndpoint"), ("upload_form", "UploadFormEndpoint"),
-                       ("download_url", "DownloadUrlEndpoint")):
+    check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
+          <= set(outputs), f"outputs {sorted(outputs)}")
+    for route, key in ROUTES.items():
         value = outputs[key]["Value"]["Fn::Sub"]
         expected = {
             "RestApi": "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/api/" + route,
@@ -451,7 +604,8 @@ def assert_variant(name, given, cfn, sam):
         }[door]
         check(value == expected, f"{name}: {key} is {value}")
     auth_text = json.dumps(outputs["Authentication"]["Value"])
-    check(("sub" in auth_text) == auth and ("anyone" in auth_text) == (not auth), f"{name}: Authentication output")
+    check(("sub" in auth_text) == auth and ("anyone" in auth_text) == (not auth)
+          and ("${DownloadAccess}" in auth_text) == auth, f"{name}: Authentication output")
     return res_all
 
 
@@ -460,20 +614,51 @@ def run_checks(sam_text, with_lint=True, root="."):
     check_static_builds(sam, root)
     if with_lint:
         lint(sam, "SAM template")
+    groups = [p for g in sam["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"] for p in g["Parameters"]]
+    check(sorted(groups) == sorted(sam["Parameters"]), "every parameter in exactly one ParameterGroup: "
+          f"{sorted(set(sam['Parameters']) ^ set(groups))} {sorted({p for p in groups if groups.count(p) > 1})}")
+    windows, expiries = check_timeline_tables(sam)
+    pairs = len(windows) * len(expiries)
     cfn = expand(sam)
     if with_lint:
         lint(cfn, "expanded by samtranslator")
+    # Every pair of cache window and URL lifetime, through the template's own expressions.
+    for w in windows:
+        for e in expiries:
+            assert_variant(f"http-jwt window {w} expiry {e}",
+                           dict(VARIANTS["http-jwt"], UrlCacheWindowSeconds=str(w), UrlExpiresSeconds=str(e)), cfn, sam)
     for name, given in VARIANTS.items():
         refusal = rules_refusal(sam, given)
         check(refusal is None, f"{name}: the Rules refuse a deployable variant: {refusal}")
         resolved = assert_variant(name, given, cfn, sam)
         if with_lint:
             lint(resolved, f"variant {name}")
+    # Every accepted combination holds the same wiring; on a RestApi, each deployment resource is
+    # one authorization of the methods, so a change of authorization always makes a new snapshot.
+    snapshots = {}
+    accepted = 0
+    for given in COMBINATIONS:
+        if rules_refusal(sam, given) is not None:
+            continue
+        accepted += 1
+        label = " ".join(f"{k}={v}" for k, v in given.items() if v)
+        resolved = assert_variant(label, given, cfn, sam)
+        if given["FrontDoor"] == "RestApi":
+            r = resolved["Resources"]
+            deployment = r["RestStage"]["Properties"]["DeploymentId"]["Ref"]
+            authorization = tuple(sorted((n, m["Properties"]["AuthorizationType"])
+                                         for n, m in of_type(r, "AWS::ApiGateway::Method").items()))
+            snapshots.setdefault(deployment, set()).add(authorization)
+    check(accepted >= len(VARIANTS), f"only {accepted} combinations accepted")
+    for deployment, authorizations in snapshots.items():
+        check(len(authorizations) == 1, f"{deployment} serves {len(authorizations)} authorizations: "
+              "changing between them would leave the stage on a stale snapshot")
+    check(len({a for s in snapshots.values() for a in s}) == len(snapshots), "one deployment per authorization")
     for what, (given, says) in REFUSED.items():
         refusal = rules_refusal(sam, given)
         check(refusal is not None, f"the Rules accept {what}")
         check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
-    return sam
+    return accepted, pairs
 
 
 # Each break of the template that the checks above must catch.
@@ -488,6 +673,13 @@ def mutations(sam_text):
     def policy(r):
         return r["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
 
+    def statement(r, sid):
+        (s,) = [s for s in policy(r) if s["Sid"] == sid]
+        return s
+
+    def age(r, sid="DenyFunctionUrlsPastTheirLifetime"):
+        return statement(r, sid)["Condition"]
+
     def unauthorized(route):
         return edit(lambda r, t: r[route]["Properties"].update(
             {"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}}))
@@ -495,7 +687,16 @@ def mutations(sam_text):
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
-            lambda r, t: r["RestDeploymentCognito"]["DependsOn"].remove("RestUploadFormPost")),
+            lambda r, t: r["RestDeploymentCognito2"]["DependsOn"].remove("RestUploadFormPost")),
+        "the batch download route left out of the open REST deployment": edit(
+            lambda r, t: r["RestDeploymentOpen2"]["DependsOn"].remove("RestDownloadUrlsPost")),
+        "the authorizer dropped from the REST batch download route": unauthorized("RestDownloadUrlsPost"),
+        "the JWT authorizer dropped from the HTTP batch download route": unauthorized("HttpDownloadUrlsRoute"),
+        "no preflight on the REST batch download route": edit(lambda r, t: r.pop("RestDownloadUrlsOptions")),
+        "no batch download route on the HTTP API": edit(lambda r, t: r.pop("HttpDownloadUrlsRoute")),
+        "the batch download endpoint output naming the single route": edit(
+            lambda r, t: t["Outputs"]["DownloadUrlsEndpoint"]["Value"]["Fn::If"][2]["Fn::If"][2].update(
+                {"Fn::Sub": "${PresignerFunctionUrl.FunctionUrl}api/download_url"})),
         "no checksum header in the bucket's CORS": edit(
             lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"].pop()),
         "the authorizer dropped from the REST upload route": unauthorized("RestUploadPost"),
@@ -504,8 +705,35 @@ def mutations(sam_text):
         "HTTP API throttling removed": edit(lambda r, t: r["HttpStage"]["Properties"].pop("DefaultRouteSettings")),
         "the TLS statement missing": edit(lambda r, t: policy(r).pop(0)),
         "signatureAge in seconds, not milliseconds": edit(
-            lambda r, t: policy(r)[2]["Condition"]["NumericGreaterThan"].update({"s3:signatureAge": {"Ref": "UrlExpiresSeconds"}})),
-        "signatureAge for every principal's URLs": edit(lambda r, t: policy(r)[2]["Condition"].pop("ArnEquals")),
+            lambda r, t: age(r)["NumericGreaterThan"].update({"s3:signatureAge": {"Ref": "UrlExpiresSeconds"}})),
+        "signatureAge for every principal's URLs": edit(lambda r, t: age(r).pop("ArnEquals")),
+        "the download signatureAge for every principal's URLs": edit(
+            lambda r, t: age(r, "DenyFunctionDownloadUrlsPastTheirWindow").pop("ArnEquals")),
+        "one wrong cell of the effective window": edit(
+            lambda r, t: t["Mappings"]["EffectiveUrlCacheWindow"]["3600"].update({"1800": "3601"})),
+        "one cell of the download signature age not shortened at 7 days": edit(
+            lambda r, t: t["Mappings"]["DownloadSignatureAgeMs"]["86400"].update({"604800": "691200000"})),
+        "a cache window with no row in the Mappings": edit(
+            lambda r, t: t["Parameters"]["UrlCacheWindowSeconds"]["AllowedValues"].append("600")),
+        "the asked window passed to the function (refused past 7 days)": edit(
+            lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].update(
+                {"URL_CACHE_WINDOW_SECONDS": {"Ref": "UrlCacheWindowSeconds"}})),
+        "MAX_BATCH_IMAGES not passed to the function": edit(
+            lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].pop("MAX_BATCH_IMAGES")),
+        "the download statement bound by the URL lifetime alone": edit(
+            lambda r, t: age(r, "DenyFunctionDownloadUrlsPastTheirWindow")["NumericGreaterThan"].update(
+                {"s3:signatureAge": {"Fn::Sub": "${UrlExpiresSeconds}000"}})),
+        "the lifetime statement covering downloads too (cached URLs refused)": edit(
+            lambda r, t: statement(r, "DenyFunctionUrlsPastTheirLifetime").update({"Action": "s3:*"})
+            or statement(r, "DenyFunctionUrlsPastTheirLifetime").pop("NotAction")),
+        "every action bound by the download window": edit(
+            lambda r, t: age(r)["NumericGreaterThan"].update({"s3:signatureAge": {"Fn::FindInMap": [
+                "DownloadSignatureAgeMs", {"Ref": "UrlCacheWindowSeconds"}, {"Ref": "UrlExpiresSeconds"}]}})),
+        "the download statement on every action": edit(
+            lambda r, t: statement(r, "DenyFunctionDownloadUrlsPastTheirWindow").update({"Action": "s3:*"})),
+        "a parameter in no ParameterGroup": edit(
+            lambda r, t: t["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"][2]["Parameters"].remove(
+                "MaxBatchImages")),
         "no noncurrent version expiry": edit(
             lambda r, t: r["ImagesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"].pop(0)),
         "CORS without Authorization on the HTTP API": edit(
@@ -514,6 +742,24 @@ def mutations(sam_text):
         "the body trusted behind an authenticator": edit(
             lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].update({"TRUST_BODY_USER_ID": {"Ref": "TrustBodyUserId"}})),
         "the open contract without asking": edit(lambda r, t: t["Rules"].pop("AnAuthenticatorOrTheOpenContractOnPurpose")),
+        "owner-only downloads accepted under the open contract": edit(lambda r, t: t["Rules"].pop("OwnerNeedsAnAuthenticator")),
+        "downloads without an authorizer under signed-in": edit(lambda r, t: t["Conditions"].update(
+            {"DownloadsByAnyone": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "owner"]}]}})),
+        "DownloadAccess=anyone leaving the HTTP download route behind the authorizer": edit(
+            lambda r, t: r["HttpDownloadRoute"]["Properties"].update(
+                {"AuthorizationType": {"Fn::If": ["HasJwt", "JWT", "NONE"]},
+                 "AuthorizerId": {"Fn::If": ["HasJwt", {"Ref": "HttpJwtAuthorizer"}, {"Ref": "AWS::NoValue"}]}})),
+        "DownloadAccess=anyone opening the REST upload route too": edit(
+            lambda r, t: r["RestUploadPost"]["Properties"].update(
+                {"AuthorizationType": {"Fn::If": ["RestDownloadsAuthorized", "COGNITO_USER_POOLS", "NONE"]},
+                 "AuthorizerId": {"Fn::If": ["RestDownloadsAuthorized", {"Ref": "RestCognitoAuthorizer"},
+                                             {"Ref": "AWS::NoValue"}]}})),
+        "one Cognito deployment for both download authorizations (a stale snapshot)": edit(lambda r, t: (
+            r.pop("RestDeploymentCognitoPublicDownloads"), r["RestDeploymentCognito2"].update({"Condition": "HasCognito"}),
+            r["RestStage"]["Properties"].update({"DeploymentId": {"Fn::If": [
+                "HasCognito", {"Ref": "RestDeploymentCognito2"}, {"Ref": "RestDeploymentOpen2"}]}}))),
+        "DOWNLOAD_ACCESS not passed to the function": edit(
+            lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].pop("DOWNLOAD_ACCESS")),
         "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
         "the arm64 function built by SAM's Rust builder (--arm64: dynamic glibc)": edit(
             lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
@@ -531,12 +777,16 @@ def main():
         sam_text = f.read()
     root = os.path.dirname(os.path.abspath(path))
     try:
-        run_checks(sam_text, root=root)
+        accepted, pairs = run_checks(sam_text, root=root)
     except Broken as e:
         print(f"template check failed: {e}")
         sys.exit(1)
     print(f"cfn-lint clean: the SAM template, its expansion and {len(VARIANTS)} variants ({', '.join(VARIANTS)})")
-    print(f"wiring holds in every variant; the Rules refuse {len(REFUSED)} inconsistent parameter sets")
+    print(f"wiring holds in every variant and in each of the {accepted} of {len(COMBINATIONS)} combinations"
+          " of who may ask that the Rules accept;")
+    print(f"the Rules refuse the other combinations and {len(REFUSED)} named inconsistent parameter sets")
+    print(f"the cache window and URL lifetime tables hold the formula in all {pairs} pairs of values, through"
+          " the function's environment and the bucket policy")
 
     if "--self-test" in sys.argv:
         import yaml
