@@ -81,6 +81,7 @@ async fn run() -> Result<(), String> {
 
     println!("presigner local run");
     println!("  API + page  {page}/   (POST /api/upload_url, /api/upload_form, /api/download_url, /api/download_urls)");
+    println!("  sign-in     Authorization: Bearer local:<name> (accepted by this dev server only)");
     println!(
         "  local S3    http://127.0.0.1:{}   bucket {}, files under {}",
         o.s3_port,
