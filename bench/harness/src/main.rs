@@ -383,10 +383,14 @@ fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
 /// The handler's time for one `download_url` and for batches of 20 and 100 images (the
 /// bench's `timeline` group): (images, median, interval).
 fn timeline(root: &Path) -> Vec<(usize, Option<(f64, f64, f64)>)> {
-    [(1, "download_url"), (20, "download_urls_20"), (100, "download_urls_100")]
-        .into_iter()
-        .map(|(n, id)| (n, criterion_median(root, "target", "timeline", id)))
-        .collect()
+    [
+        (1, "download_url"),
+        (20, "download_urls_20"),
+        (100, "download_urls_100"),
+    ]
+    .into_iter()
+    .map(|(n, id)| (n, criterion_median(root, "target", "timeline", id)))
+    .collect()
 }
 
 struct Summary {
@@ -603,6 +607,14 @@ fn main() {
     // Every binary runs from a plain sequential copy, as Lambda runs it from the unpacked zip.
     // Measured from where the linker left it, a just-built binary starts ~10% slower here:
     // the linker leaves it in the page cache in small pieces, so exec takes more page faults.
+    // `--only`: just those contenders, so the others need not be built.
+    let contenders: Vec<Contender> = match &only {
+        Some(ids) => contenders
+            .into_iter()
+            .filter(|c| ids.iter().any(|i| i == c.id))
+            .collect(),
+        None => contenders,
+    };
     let stage = bench.join("target/stage");
     let _ = std::fs::create_dir_all(&stage);
     let contenders: Vec<Contender> = contenders
@@ -624,20 +636,16 @@ fn main() {
         .collect();
     // `--baseline PATH`: another build of ours (an earlier commit, say), run alongside it.
     let mut contenders = contenders;
-    if let Some(path) = baseline {
+    if let Some(path) = baseline.filter(|_| {
+        only.as_ref()
+            .is_none_or(|ids| ids.iter().any(|i| i == "baseline"))
+    }) {
         let path = path.canonicalize().expect("--baseline PATH");
         contenders.insert(
             1,
             binary("baseline", "presigner, the --baseline build", path),
         );
     }
-    let contenders: Vec<Contender> = match &only {
-        Some(ids) => contenders
-            .into_iter()
-            .filter(|c| ids.iter().any(|i| i == c.id))
-            .collect(),
-        None => contenders,
-    };
     let event = event(&root);
     let home = std::env::temp_dir().join("presigner-bench-home");
     let _ = std::fs::create_dir_all(&home);
@@ -747,7 +755,14 @@ fn main() {
         }
         return;
     }
-    let report = report(&summaries, &signing(&root), &timeline(&root), &notes, runs, warm_n);
+    let report = report(
+        &summaries,
+        &signing(&root),
+        &timeline(&root),
+        &notes,
+        runs,
+        warm_n,
+    );
     std::fs::write(bench.join("results.md"), &report).expect("write results.md");
     std::fs::write(bench.join("results.svg"), svg(&summaries)).expect("write results.svg");
     println!("{report}");
@@ -882,11 +897,18 @@ fn report(
         "\n## Timeline (criterion, `cargo bench -p presigner-test-support --bench signing -- timeline`)\n"
     );
     let _ = writeln!(r, "The handler's time (what the log's `duration_us` measures) from an HTTP API event with a JWT subject and a session token as long as Lambda's (about 1 KB), for one `download_url` and for `download_urls` batches.\n");
-    let _ = writeln!(r, "| request | images | median µs | µs per image | x one `download_url` |");
+    let _ = writeln!(
+        r,
+        "| request | images | median µs | µs per image | x one `download_url` |"
+    );
     let _ = writeln!(r, "| --- | ---: | ---: | ---: | ---: |");
     let one = timeline.first().and_then(|x| x.1).map(|x| x.0);
     for (n, est) in timeline {
-        let name = if *n == 1 { "download_url" } else { "download_urls" };
+        let name = if *n == 1 {
+            "download_url"
+        } else {
+            "download_urls"
+        };
         match (est, one) {
             (Some((m, _, _)), Some(one)) => {
                 let _ = writeln!(
