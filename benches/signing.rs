@@ -12,7 +12,8 @@
 //! length, one bound to a checksum as well, and a browser-form POST policy.
 //! A third prices the timeline: the handler (what the Lambda's `duration_us` times) answering
 //! one `download_url` against one `download_urls` of 20 and of 100 images, from real event
-//! JSON with a Lambda-sized session token.
+//! JSON with a Lambda-sized session token: warm (this window's URLs already signed by the
+//! process) and cold (every URL signed).
 //! Run: `cargo bench -p presigner-test-support --bench signing` (bench/run also does, and
 //! collects the medians).
 
@@ -300,6 +301,8 @@ fn timeline(c: &mut Criterion) {
         assert_eq!(urls, n);
     }
 
+    // Warm: the process has signed these images in this window already (the memo answers).
+    // Cold: each iteration is a new window, so every URL is signed.
     let mut g = c.benchmark_group("timeline");
     for (name, e) in [
         ("download_url", &single),
@@ -308,6 +311,14 @@ fn timeline(c: &mut Criterion) {
     ] {
         g.bench_function(name, |b| {
             b.iter(|| handle_event(&app, black_box(e), black_box(time)))
+        });
+        let mut window = 0;
+        g.bench_function(format!("{name}_cold"), |b| {
+            b.iter(|| {
+                window += 3600;
+                let at = SigningTime::from_unix_seconds(UNIX + window).unwrap();
+                handle_event(&app, black_box(e), black_box(at))
+            })
         });
     }
     g.finish();

@@ -2,6 +2,8 @@
 //! "contentLength"?, "contentSha256"?}` for one image, `{"images": [{"userId"?, "tweetId"},
 //! ...]}` for a batch of downloads.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use serde_json::{Map, Value};
 
@@ -42,7 +44,7 @@ impl Id {
         if value.contains(['/', '\\']) {
             return Err(ApiError::InvalidId(field, "must not contain '/' or '\\'"));
         }
-        if value.chars().any(char::is_control) {
+        if has_control(value) {
             return Err(ApiError::InvalidId(
                 field,
                 "must not contain control characters",
@@ -55,6 +57,15 @@ impl Id {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether `text` holds a control character (Unicode `Cc`: U+0000 to U+001F, U+007F, and
+/// U+0080 to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`), read bytewise.
+fn has_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().any(|&c| c < 0x20 || c == 0x7f)
+        || b.windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
 }
 
 /// The image types an upload URL can be constrained to.
@@ -155,6 +166,23 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
     if body.len() > MAX_BATCH_BODY_BYTES {
         return Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES));
     }
+    // The common case, read straight into borrowed strings; any body it cannot read (wrong
+    // types, duplicate fields, not an object) goes through the general path below, which
+    // answers as the single route does and names what is wrong.
+    if let Ok(batch) = serde_json::from_slice::<PlainBatch>(body) {
+        if let Some(items) = batch.images {
+            if items.is_empty() || items.len() > max_images {
+                return Err(ApiError::BatchSize(max_images));
+            }
+            return items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    plain_image_ref(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
+                })
+                .collect();
+        }
+    }
     let value: Value =
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     let Value::Object(fields) = value else {
@@ -178,6 +206,99 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
             image_ref(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
         })
         .collect()
+}
+
+/// A batch body as most clients send it: strings borrowed from the body where they hold no
+/// escapes.
+#[derive(serde::Deserialize)]
+struct PlainBatch<'a> {
+    #[serde(borrow)]
+    images: Option<Vec<PlainImage<'a>>>,
+}
+
+/// One item, read only from a JSON object (a derived `Deserialize` would also take an array
+/// such as `["bob", "t"]`); other fields are skipped, a repeated one refused.
+struct PlainImage<'a> {
+    user_id: Option<Cow<'a, str>>,
+    tweet_id: Option<Cow<'a, str>>,
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for PlainImage<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Fields<'a> {
+            type Value = PlainImage<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut image = PlainImage {
+                    user_id: None,
+                    tweet_id: None,
+                };
+                while let Some(name) = map.next_key::<BorrowedOrOwned<'de>>()? {
+                    let name = name.0;
+                    let slot = match name.as_ref() {
+                        "userId" => &mut image.user_id,
+                        "tweetId" => &mut image.tweet_id,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(serde::de::Error::custom("a repeated field"));
+                    }
+                    *slot = map
+                        .next_value::<Option<BorrowedOrOwned<'de>>>()?
+                        .map(|v| v.0);
+                }
+                Ok(image)
+            }
+        }
+        deserializer.deserialize_map(Fields(std::marker::PhantomData))
+    }
+}
+
+/// A string borrowed from the body when it holds no escape, owned otherwise.
+struct BorrowedOrOwned<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for BorrowedOrOwned<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = BorrowedOrOwned<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(BorrowedOrOwned(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(BorrowedOrOwned(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
+
+fn plain_image_ref(item: &PlainImage) -> Result<ImageRef, ApiError> {
+    let user_id = item
+        .user_id
+        .as_deref()
+        .map(|v| Id::new("userId", v))
+        .transpose()?;
+    let tweet_id = item
+        .tweet_id
+        .as_deref()
+        .ok_or(ApiError::MissingField("tweetId"))?;
+    Ok(ImageRef {
+        user_id,
+        tweet_id: Id::new("tweetId", tweet_id)?,
+    })
 }
 
 fn image_ref(fields: &Map<String, Value>) -> Result<ImageRef, ApiError> {
@@ -354,6 +475,41 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_are_found_bytewise_as_unicode_defines_them() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(has_control(&text), c.is_control(), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn both_batch_paths_agree() {
+        // Escaped strings (owned), unknown fields, a null userId: the plain path; a duplicate
+        // field or a number: the general one. Same answers either way.
+        let plain = br#"{"images":[{"userId":"b\u006fb","tweetId":"t","x":1},{"userId":null,"tweetId":"t2"}],"more":true}"#;
+        let images = parse_batch(plain, 5).unwrap();
+        assert_eq!(images[0].user_id.as_ref().unwrap().as_str(), "bob");
+        assert_eq!(images[1].user_id, None);
+        let duplicate = br#"{"images":[{"tweetId":"a","tweetId":"b"}]}"#;
+        assert_eq!(parse_batch(duplicate, 5).unwrap()[0].tweet_id.as_str(), "b");
+        assert_eq!(
+            parse_batch(br#"{"images":[{"tweetId":5}]}"#, 5),
+            Err(ApiError::InImage(
+                0,
+                Box::new(ApiError::WrongType("tweetId", "a string"))
+            ))
+        );
+        assert_eq!(
+            parse_batch(br#"{"images":null}"#, 5),
+            Err(ApiError::MissingField("images"))
+        );
+        assert_eq!(
+            parse_batch(br#"{"images":[]}"#, 5),
+            Err(ApiError::BatchSize(5))
+        );
     }
 
     #[test]

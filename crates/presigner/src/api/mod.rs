@@ -18,6 +18,7 @@ pub mod body;
 mod caller;
 mod download;
 mod error;
+mod memo;
 mod response;
 mod routes;
 
@@ -72,6 +73,7 @@ pub struct App {
     download_access: DownloadAccess,
     cache_window: CacheWindow,
     max_batch_images: usize,
+    download_urls: memo::UrlMemo,
 }
 
 impl App {
@@ -93,6 +95,7 @@ impl App {
             download_access: config.download_access,
             cache_window: config.cache_window,
             max_batch_images: config.max_batch_images,
+            download_urls: memo::UrlMemo::new(),
         })
     }
 
@@ -272,9 +275,11 @@ impl App {
         json.push('"');
         let start = json.len();
         self.presign_download(key, terms, json)?;
-        let plain = json.as_bytes()[start..].iter().fold(true, |plain, &b| {
-            plain & (b.is_ascii_graphic() && b != b'"' && b != b'\\')
-        });
+        let escapes = json.as_bytes()[start..]
+            .iter()
+            .map(|&b| u8::from(!b.is_ascii_graphic() || b == b'"' || b == b'\\'))
+            .fold(0, |any, needs| any | needs);
+        let plain = escapes == 0;
         if !plain {
             let url = json.split_off(start);
             json.pop();
@@ -285,7 +290,23 @@ impl App {
         Ok(())
     }
 
+    /// Appends the download URL for `key`: kept from earlier in this window, or signed now.
     fn presign_download(
+        &self,
+        key: &ObjectKey,
+        terms: &DownloadTerms,
+        out: &mut String,
+    ) -> Result<(), ApiError> {
+        if self.cache_window == CacheWindow::OFF {
+            return self.sign_download_now(key, terms, out);
+        }
+        let window = terms.signed_at.unix_seconds();
+        self.download_urls.append(key.as_str(), window, out, |out| {
+            self.sign_download_now(key, terms, out)
+        })
+    }
+
+    fn sign_download_now(
         &self,
         key: &ObjectKey,
         terms: &DownloadTerms,
@@ -350,8 +371,12 @@ impl App {
 
 /// `images/{user}/{tweet}.png`.
 fn image_key(user: &Id, tweet: &Id) -> Result<ObjectKey, ApiError> {
-    ObjectKey::new(format!("images/{}/{}.png", user.as_str(), tweet.as_str()))
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    let (user, tweet) = (user.as_str(), tweet.as_str());
+    let mut key = String::with_capacity(12 + user.len() + tweet.len());
+    for part in ["images/", user, "/", tweet, ".png"] {
+        key.push_str(part);
+    }
+    ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 fn signing_failed(e: s3::Error) -> ApiError {
