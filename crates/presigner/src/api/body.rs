@@ -168,8 +168,13 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
     }
     // The common case, read straight into borrowed strings; any body it cannot read (wrong
     // types, duplicate fields, not an object) goes through the general path below, which
-    // answers as the single route does and names what is wrong.
-    if let Ok(batch) = serde_json::from_slice::<PlainBatch>(body) {
+    // answers as the single route does and names what is wrong. Only an object in valid UTF-8
+    // takes it: serde skips the fields it ignores without checking their text, and a derived
+    // struct would also read an array. (Skipped fields are still not held to the general
+    // path's nesting limit or number range: the body limit bounds them.)
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let fast = object && std::str::from_utf8(body).is_ok();
+    if let Some(Ok(batch)) = fast.then(|| serde_json::from_slice::<PlainBatch>(body)) {
         if let Some(items) = batch.images {
             if items.is_empty() || items.len() > max_images {
                 return Err(ApiError::BatchSize(max_images));

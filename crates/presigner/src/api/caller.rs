@@ -72,13 +72,11 @@ impl App {
     /// any folder for a caller an authorizer vouched for; `anyone` any folder for any caller.
     pub(super) fn read_access(&self, caller: &Caller) -> Result<Access, ApiError> {
         let vouched = match self.download_access {
-            DownloadAccess::Anyone => match caller {
-                Caller::Subject(_) => self.write_access(caller)?,
-                _ => Access {
-                    own: None,
-                    others: Others::Allowed,
-                },
-            },
+            // Public downloads: a subject that cannot be a folder is simply no own folder.
+            DownloadAccess::Anyone => self.write_access(caller).unwrap_or(Access {
+                own: None,
+                others: Others::Allowed,
+            }),
             DownloadAccess::SignedIn | DownloadAccess::Owner => self.write_access(caller)?,
         };
         Ok(match self.download_access {

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 
-/// The most URLs kept: about 2 KB each with a session token, so some 8 MB at most.
+/// The most URLs kept: about 2 KB each with Lambda's session token (some 8 MB), up to about
+/// 3.5 KB for the longest ids (some 16 MB).
 pub const MEMO_ENTRIES: usize = 4096;
 
 /// One window's signed download URLs, by key. `Debug` shows only how many: a URL is a bearer
