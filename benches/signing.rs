@@ -289,15 +289,9 @@ fn timeline(c: &mut Criterion) {
     };
     let (batch_20, batch_100) = (batch(20), batch(100));
     for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
-        let (_, reply) = handle_event(&app, e, time);
+        let (response, reply) = handle_event(&app, e, time);
         assert_eq!(reply.response.status, 200);
-        let urls = reply
-            .response
-            .body
-            .as_deref()
-            .unwrap()
-            .matches("X-Amz-Signature=")
-            .count();
+        let urls = response.body().unwrap().matches("X-Amz-Signature=").count();
         assert_eq!(urls, n);
     }
 

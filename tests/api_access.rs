@@ -4,7 +4,7 @@
 
 use presigner::api::App;
 use presigner_test_support::app::{
-    assert_error, batch, call_with, config, download_keys, route_with_body, SUB,
+    assert_error, batch, call_with, config, config_error, download_keys, route_with_body, SUB,
 };
 use presigner_test_support::events::event;
 use serde_json::json;
@@ -192,16 +192,7 @@ fn the_open_contract_reads_as_it_always_did_and_cannot_claim_owner() {
         download_keys(&a),
         ["images/bob/t1.png", "images/carol/t2.png"]
     );
-    let refused = presigner::config::Config::from_lookup(|k| match k {
-        "S3_BUCKET_NAME" => Some("my-bucket".into()),
-        "AWS_REGION" => Some("us-east-1".into()),
-        "AWS_ACCESS_KEY_ID" => Some("AKID".into()),
-        "AWS_SECRET_ACCESS_KEY" => Some("s".into()),
-        "TRUST_BODY_USER_ID" => Some("true".into()),
-        "DOWNLOAD_ACCESS" => Some("owner".into()),
-        _ => None,
-    })
-    .unwrap_err();
+    let refused = config_error(&[("TRUST_BODY_USER_ID", "true"), ("DOWNLOAD_ACCESS", "owner")]);
     assert_eq!(refused.variable, "DOWNLOAD_ACCESS");
     assert!(refused.problem.contains("TRUST_BODY_USER_ID"), "{refused}");
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use presigner::api::App;
 use presigner_sigv4::SigningTime;
-use presigner_test_support::app::{call_at, config, route_with_body, Answer};
+use presigner_test_support::app::{call_at, config, config_error, route_with_body, Answer};
 use presigner_test_support::events::event;
 use serde_json::json;
 
@@ -121,16 +121,10 @@ fn a_window_and_the_expiry_never_pass_seven_days() {
         assert_eq!(q["X-Amz-Expires"], lifetime.to_string(), "expiry {expiry}");
     }
     // An explicit window that does not fit is refused at start-up, naming both settings.
-    let refused = presigner::config::Config::from_lookup(|k| match k {
-        "S3_BUCKET_NAME" => Some("my-bucket".into()),
-        "AWS_REGION" => Some("us-east-1".into()),
-        "AWS_ACCESS_KEY_ID" => Some("AKID".into()),
-        "AWS_SECRET_ACCESS_KEY" => Some("s".into()),
-        "URL_EXPIRES_SECONDS" => Some("601200".into()),
-        "URL_CACHE_WINDOW_SECONDS" => Some("3601".into()),
-        _ => None,
-    })
-    .unwrap_err();
+    let refused = config_error(&[
+        ("URL_EXPIRES_SECONDS", "601200"),
+        ("URL_CACHE_WINDOW_SECONDS", "3601"),
+    ]);
     assert_eq!(refused.variable, "URL_CACHE_WINDOW_SECONDS");
     assert!(
         refused.problem.contains("URL_EXPIRES_SECONDS")

@@ -43,7 +43,7 @@ fn app(s3: &LocalS3, endpoint_host: &str, extra: &[(&str, &str)]) -> App {
 /// Asks the handler for a URL at `now`; returns the whole JSON answer.
 fn ask_at(app: &App, route: &str, body: Value, now: SigningTime) -> Value {
     let (response, reply) = handle_event(app, &rest_post(route, &body), now);
-    assert_eq!(reply.response.status, 200, "{:?}", reply.response.body);
+    assert_eq!(reply.response.status, 200, "{:?}", response.body());
     let out = serde_json::to_value(&response).unwrap();
     serde_json::from_str(out["body"].as_str().unwrap()).unwrap()
 }

@@ -67,11 +67,12 @@ fn the_invariants_can_fail() {
             e["body"] = serde_json::json!(body.to_string());
         });
         let event = serde_json::from_str(&json.to_string()).unwrap();
-        let (_, reply) = presigner::lambda::handle_event(
+        let (response_event, mut reply) = presigner::lambda::handle_event(
             presigner_test_support::invariants::app(profile),
             &event,
             now,
         );
+        reply.response.body = response_event.body().map(str::to_owned);
         assert_eq!(reply.response.status, 200, "{:?}", reply.response.body);
         (json, reply)
     };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use presigner::api::App;
-use presigner::config::Config;
+use presigner::config::{Config, ConfigError};
 use presigner::lambda::{handle_event, Event};
 use presigner_s3::{
     AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
@@ -30,6 +30,15 @@ pub const ORIGINAL: [(&str, &str); 2] = [
 ];
 
 pub fn config(extra: &[(&str, &str)]) -> Config {
+    config_result(extra).expect("config")
+}
+
+/// How start-up refuses the test environment with `extra` set (panics if it starts).
+pub fn config_error(extra: &[(&str, &str)]) -> ConfigError {
+    config_result(extra).expect_err("a configuration error")
+}
+
+fn config_result(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let mut env: BTreeMap<&str, &str> = [
         ("S3_BUCKET_NAME", BUCKET),
         ("AWS_REGION", REGION),
@@ -38,7 +47,7 @@ pub fn config(extra: &[(&str, &str)]) -> Config {
     ]
     .into();
     env.extend(extra.iter().copied());
-    Config::from_lookup(|k| env.get(k).map(|v| v.to_string())).expect("config")
+    Config::from_lookup(|k| env.get(k).map(|v| v.to_string()))
 }
 
 /// The service as deployed by default: identity from the authorizer, constrained uploads.

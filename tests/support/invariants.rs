@@ -108,8 +108,9 @@ pub fn check_event(data: &[u8]) {
         return;
     };
     let profile = Profile::ALL[data.len() % Profile::ALL.len()];
-    let (response_event, reply) = handle_event(app(profile), &event, now());
+    let (response_event, mut reply) = handle_event(app(profile), &event, now());
     serde_json::to_string(&response_event).expect("the response event serialises");
+    reply.response.body = response_event.body().map(str::to_owned);
     check_response(&reply.response);
     let Event::Request { request, .. } = &event else {
         assert_eq!(reply.response.status, 431);

@@ -2,6 +2,7 @@
 //! so a request never meets a bad setting.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use presigner_s3::{AddressingStyle, Bucket, Endpoint, Expiry};
 use presigner_sigv4::{self as sigv4, Credentials};
@@ -210,6 +211,15 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let required = |name: &'static str| get(name).ok_or_else(|| problem(name, "is not set"));
+        // `name` as a whole number in `range`, if set; `what` ends the message otherwise.
+        let whole = |name: &'static str, range: RangeInclusive<u64>, what: &str| {
+            get(name)
+                .map(|v| match v.trim().parse::<u64>() {
+                    Ok(n) if range.contains(&n) => Ok(n),
+                    _ => Err(problem(name, format!("{v:?} is not a whole number {what}"))),
+                })
+                .transpose()
+        };
 
         let bucket =
             Bucket::new(required("S3_BUCKET_NAME")?).map_err(|e| problem("S3_BUCKET_NAME", e))?;
@@ -235,15 +245,8 @@ impl Config {
                 problem(variable, e)
             })?;
 
-        let expiry = match get("URL_EXPIRES_SECONDS") {
-            None => DEFAULT_EXPIRES_SECONDS,
-            Some(v) => v.trim().parse().map_err(|_| {
-                problem(
-                    "URL_EXPIRES_SECONDS",
-                    format!("{v:?} is not a whole number of seconds"),
-                )
-            })?,
-        };
+        let expiry = whole("URL_EXPIRES_SECONDS", 0..=u64::MAX, "of seconds")?
+            .unwrap_or(DEFAULT_EXPIRES_SECONDS);
         let expiry = Expiry::from_secs(expiry).map_err(|e| problem("URL_EXPIRES_SECONDS", e))?;
 
         let flag = |name: &'static str, default: bool| match get(name).as_deref().map(str::trim) {
@@ -269,20 +272,12 @@ impl Config {
             Some(v) => CorsOrigin::new(v.trim()).map_err(|e| problem("CORS_ALLOW_ORIGIN", e))?,
         };
 
-        let max_upload_bytes = match get("MAX_UPLOAD_BYTES") {
-            None => DEFAULT_MAX_UPLOAD_BYTES,
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(n) if (1..=MAX_SINGLE_PUT_BYTES).contains(&n) => n,
-                _ => {
-                    return Err(problem(
-                        "MAX_UPLOAD_BYTES",
-                        format!(
-                            "{v:?} must be a whole number of bytes from 1 to {MAX_SINGLE_PUT_BYTES} (5 GiB, S3's limit for one PUT)"
-                        ),
-                    ))
-                }
-            },
-        };
+        let max_upload_bytes = whole(
+            "MAX_UPLOAD_BYTES",
+            1..=MAX_SINGLE_PUT_BYTES,
+            &format!("of bytes from 1 to {MAX_SINGLE_PUT_BYTES} (5 GiB, S3's limit for one PUT)"),
+        )?
+        .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES);
 
         let download_access = match get("DOWNLOAD_ACCESS").as_deref().map(str::trim) {
             None | Some("signed-in") => DownloadAccess::SignedIn,
@@ -303,31 +298,21 @@ impl Config {
                 "owner cannot hold with TRUST_BODY_USER_ID=true, where the body names the user: set an authorizer, or use signed-in or anyone",
             ));
         }
-        let cache_window = match get("URL_CACHE_WINDOW_SECONDS") {
+        let cache_window = match whole(
+            "URL_CACHE_WINDOW_SECONDS",
+            0..=u64::from(u32::MAX),
+            "of seconds (0 turns the window off)",
+        )? {
             None => CacheWindow::default_for(expiry),
-            Some(v) => {
-                let secs = v.trim().parse().map_err(|_| {
-                    problem(
-                        "URL_CACHE_WINDOW_SECONDS",
-                        format!("{v:?} is not a whole number of seconds (0 turns the window off)"),
-                    )
-                })?;
-                CacheWindow::new(secs, expiry)
-                    .map_err(|e| problem("URL_CACHE_WINDOW_SECONDS", e))?
-            }
+            Some(secs) => CacheWindow::new(secs as u32, expiry)
+                .map_err(|e| problem("URL_CACHE_WINDOW_SECONDS", e))?,
         };
-        let max_batch_images = match get("MAX_BATCH_IMAGES") {
-            None => DEFAULT_MAX_BATCH_IMAGES,
-            Some(v) => match v.trim().parse::<usize>() {
-                Ok(n) if (1..=MAX_BATCH_IMAGES).contains(&n) => n,
-                _ => {
-                    return Err(problem(
-                        "MAX_BATCH_IMAGES",
-                        format!("{v:?} must be a whole number from 1 to {MAX_BATCH_IMAGES}"),
-                    ))
-                }
-            },
-        };
+        let max_batch_images = whole(
+            "MAX_BATCH_IMAGES",
+            1..=MAX_BATCH_IMAGES as u64,
+            &format!("from 1 to {MAX_BATCH_IMAGES}"),
+        )?
+        .map_or(DEFAULT_MAX_BATCH_IMAGES, |n| n as usize);
 
         Ok(Config {
             bucket,

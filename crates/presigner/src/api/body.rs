@@ -41,10 +41,11 @@ impl Id {
         if value == "." || value == ".." {
             return Err(ApiError::InvalidId(field, "must not be '.' or '..'"));
         }
-        if value.contains(['/', '\\']) {
+        let (separator, control) = scan(value);
+        if separator {
             return Err(ApiError::InvalidId(field, "must not contain '/' or '\\'"));
         }
-        if has_control(value) {
+        if control {
             return Err(ApiError::InvalidId(
                 field,
                 "must not contain control characters",
@@ -59,13 +60,17 @@ impl Id {
     }
 }
 
-/// Whether `text` holds a control character (Unicode `Cc`: U+0000 to U+001F, U+007F, and
-/// U+0080 to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`), read bytewise.
-fn has_control(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().any(|&c| c < 0x20 || c == 0x7f)
-        || b.windows(2)
-            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+/// In one pass over the bytes: whether `text` holds a path separator (`/` or `\\`), and
+/// whether it holds a control character (Unicode `Cc`: U+0000 to U+001F, U+007F, and U+0080
+/// to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`).
+fn scan(text: &str) -> (bool, bool) {
+    let (mut separator, mut control, mut previous) = (false, false, 0u8);
+    for &c in text.as_bytes() {
+        separator |= c == b'/' || c == b'\\';
+        control |= c < 0x20 || c == 0x7f || (previous == 0xc2 && (0x80..=0x9f).contains(&c));
+        previous = c;
+    }
+    (separator, control)
 }
 
 /// The image types an upload URL can be constrained to.
@@ -173,8 +178,8 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
     // struct would also read an array. (Skipped fields are still not held to the general
     // path's nesting limit or number range: the body limit bounds them.)
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let fast = object && std::str::from_utf8(body).is_ok();
-    if let Some(Ok(batch)) = fast.then(|| serde_json::from_slice::<PlainBatch>(body)) {
+    let text = std::str::from_utf8(body).ok().filter(|_| object);
+    if let Some(Ok(batch)) = text.map(serde_json::from_str::<PlainBatch>) {
         if let Some(items) = batch.images {
             if items.is_empty() || items.len() > max_images {
                 return Err(ApiError::BatchSize(max_images));
@@ -486,7 +491,13 @@ mod tests {
     fn control_characters_are_found_bytewise_as_unicode_defines_them() {
         for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
             let text = format!("a{c}b");
-            assert_eq!(has_control(&text), c.is_control(), "U+{:04X}", c as u32);
+            let separator = c == '/' || c == '\\';
+            assert_eq!(
+                scan(&text),
+                (separator, c.is_control()),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 

@@ -7,9 +7,50 @@ use presigner_sigv4::SigningTime;
 
 use crate::config::CacheWindow;
 
+/// How download URLs are signed, settled once at start-up: the cache window, the lifetime
+/// it stretches to and the `Cache-Control` S3 is told to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadRules {
+    window: CacheWindow,
+    lifetime: Expiry,
+    cache_control: String,
+}
+
+impl DownloadRules {
+    /// The rules for `window` and `expiry`, which were checked together at start-up (at most
+    /// 7 days together).
+    pub fn new(window: CacheWindow, expiry: Expiry) -> Result<Self, presigner_s3::Error> {
+        let lifetime = Expiry::from_secs(u64::from(window.secs()) + u64::from(expiry.secs()))?;
+        Ok(DownloadRules {
+            window,
+            lifetime,
+            cache_control: format!("private, max-age={}", expiry.secs()),
+        })
+    }
+
+    /// The terms for URLs handed out at `now`; the error is for a clock near the end of time.
+    pub fn terms(&self, now: SigningTime) -> Result<DownloadTerms<'_>, String> {
+        let now_secs = now.unix_seconds();
+        let start = match i64::from(self.window.secs()) {
+            0 => now_secs,
+            w => now_secs - now_secs.rem_euclid(w),
+        };
+        let signed_at = SigningTime::from_unix_seconds(start).map_err(|e| e.to_string())?;
+        let expires_at = SigningTime::from_unix_seconds(start + i64::from(self.lifetime.secs()))
+            .map_err(|e| e.to_string())?
+            .rfc3339();
+        Ok(DownloadTerms {
+            signed_at,
+            lifetime: self.lifetime,
+            expires_at,
+            cache_control: &self.cache_control,
+        })
+    }
+}
+
 /// When and for how long one request's download URLs are signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DownloadTerms {
+pub struct DownloadTerms<'a> {
     /// `X-Amz-Date`: the start of the window `now` falls in (`now` itself with no window).
     pub signed_at: SigningTime,
     /// `X-Amz-Expires`: the window plus `URL_EXPIRES_SECONDS`, so a URL handed out at the
@@ -19,31 +60,7 @@ pub struct DownloadTerms {
     pub expires_at: String,
     /// `response-cache-control`: `private, max-age=` the shortest life left of a URL signed
     /// on these terms when it is handed out, so a browser never keeps one past its end.
-    pub cache_control: String,
-}
-
-impl DownloadTerms {
-    /// The terms for URLs handed out at `now`. The window and expiry were checked together at
-    /// start-up (at most 7 days); the error is for a clock near the end of time.
-    pub fn new(now: SigningTime, window: CacheWindow, expiry: Expiry) -> Result<Self, String> {
-        let now_secs = now.unix_seconds();
-        let start = match i64::from(window.secs()) {
-            0 => now_secs,
-            w => now_secs - now_secs.rem_euclid(w),
-        };
-        let lifetime_secs = window.secs() + expiry.secs();
-        let lifetime = Expiry::from_secs(u64::from(lifetime_secs)).map_err(|e| e.to_string())?;
-        let signed_at = SigningTime::from_unix_seconds(start).map_err(|e| e.to_string())?;
-        let expires_at = SigningTime::from_unix_seconds(start + i64::from(lifetime_secs))
-            .map_err(|e| e.to_string())?
-            .rfc3339();
-        Ok(DownloadTerms {
-            signed_at,
-            lifetime,
-            expires_at,
-            cache_control: format!("private, max-age={}", expiry.secs()),
-        })
-    }
+    pub cache_control: &'a str,
 }
 
 #[cfg(test)]
@@ -54,9 +71,11 @@ mod tests {
         SigningTime::from_unix_seconds(secs).unwrap()
     }
 
-    fn terms(now: i64, window: u32, expiry: u32) -> DownloadTerms {
+    fn terms(now: i64, window: u32, expiry: u32) -> DownloadTerms<'static> {
         let expiry = Expiry::from_secs(u64::from(expiry)).unwrap();
-        DownloadTerms::new(at(now), CacheWindow::new(window, expiry).unwrap(), expiry).unwrap()
+        let rules = DownloadRules::new(CacheWindow::new(window, expiry).unwrap(), expiry).unwrap();
+        let terms = Box::leak(Box::new(rules)).terms(at(now)).unwrap();
+        terms
     }
 
     #[test]

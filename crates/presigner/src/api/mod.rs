@@ -23,7 +23,7 @@ mod response;
 mod routes;
 
 pub use caller::Caller;
-pub use download::DownloadTerms;
+pub use download::{DownloadRules, DownloadTerms};
 pub use error::ApiError;
 pub use response::{Reply, Response, ALLOWED_HEADERS};
 pub use routes::{
@@ -72,6 +72,7 @@ pub struct App {
     cors_allow_origin: CorsOrigin,
     download_access: DownloadAccess,
     cache_window: CacheWindow,
+    download_rules: DownloadRules,
     max_batch_images: usize,
     download_urls: memo::UrlMemo,
 }
@@ -94,6 +95,7 @@ impl App {
             cors_allow_origin: config.cors_allow_origin,
             download_access: config.download_access,
             cache_window: config.cache_window,
+            download_rules: DownloadRules::new(config.cache_window, config.expiry)?,
             max_batch_images: config.max_batch_images,
             download_urls: memo::UrlMemo::new(),
         })
@@ -251,8 +253,8 @@ impl App {
         Ok(self.respond(200, Some(json)))
     }
 
-    fn download_terms(&self, now: SigningTime) -> Result<DownloadTerms, ApiError> {
-        DownloadTerms::new(now, self.cache_window, self.expiry).map_err(ApiError::Internal)
+    fn download_terms(&self, now: SigningTime) -> Result<DownloadTerms<'_>, ApiError> {
+        self.download_rules.terms(now).map_err(ApiError::Internal)
     }
 
     /// A GET URL that makes S3 answer as an image, with the terms' `Cache-Control`.
@@ -262,10 +264,9 @@ impl App {
         Ok(url)
     }
 
-    /// [`App::sign_download`] appended to `json` as a JSON string. The URL is written as it is
-    /// when nothing in it needs escaping (always, as the signer percent-encodes the key and
-    /// every parameter), and through the JSON writer otherwise: no pass over the bytes but
-    /// one check.
+    /// [`App::sign_download`] appended to `json` as a JSON string, as it is: a download URL
+    /// never needs escaping (the signer percent-encodes the key and every parameter, and
+    /// [`App::sign_download_now`] checks each URL it signs), so a kept one is copied whole.
     fn sign_download_into(
         &self,
         key: &ObjectKey,
@@ -273,19 +274,7 @@ impl App {
         json: &mut String,
     ) -> Result<(), ApiError> {
         json.push('"');
-        let start = json.len();
         self.presign_download(key, terms, json)?;
-        let escapes = json.as_bytes()[start..]
-            .iter()
-            .map(|&b| u8::from(!b.is_ascii_graphic() || b == b'"' || b == b'\\'))
-            .fold(0, |any, needs| any | needs);
-        let plain = escapes == 0;
-        if !plain {
-            let url = json.split_off(start);
-            json.pop();
-            json.push_str(&to_json(&url));
-            return Ok(());
-        }
         json.push('"');
         Ok(())
     }
@@ -313,16 +302,28 @@ impl App {
         out: &mut String,
     ) -> Result<(), ApiError> {
         let query = [
-            ("response-cache-control", terms.cache_control.as_str()),
+            ("response-cache-control", terms.cache_control),
             ("response-content-type", DOWNLOAD_CONTENT_TYPE),
         ];
         let object = ObjectRequest {
             query: &query,
             ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, terms.lifetime)
         };
+        let start = out.len();
         self.presigner
             .presign_into(&object, terms.signed_at, out)
-            .map_err(signing_failed)
+            .map_err(signing_failed)?;
+        let escapes = out.as_bytes()[start..]
+            .iter()
+            .map(|&b| u8::from(!b.is_ascii_graphic() || b == b'"' || b == b'\\'))
+            .fold(0, |any, needs| any | needs);
+        if escapes != 0 {
+            out.truncate(start);
+            return Err(ApiError::Internal(
+                "a download URL holds a character JSON would escape".to_owned(),
+            ));
+        }
+        Ok(())
     }
 
     /// A browser form: a POST policy for this key, one image type and 1 to

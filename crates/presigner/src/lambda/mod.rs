@@ -42,20 +42,21 @@ pub fn clock_now() -> SigningTime {
 }
 
 /// Answers one invocation at time `now`. Returns the response event and the [`Reply`] whose
-/// route and status the shell logs.
+/// route and status the shell logs; the body has moved from the reply into the event
+/// ([`EventResponse::body`]).
 pub fn handle_event(app: &App, event: &Event, now: SigningTime) -> (EventResponse, Reply) {
     match event {
         Event::Request {
             request,
             has_authorizer,
         } => {
-            let reply = app.handle(&api_request(request, *has_authorizer), now);
+            let mut reply = app.handle(&api_request(request, *has_authorizer), now);
             let v2 = !matches!(request, LambdaRequest::ApiGatewayV1(_));
-            (to_event(&reply.response, v2), reply)
+            (to_event(&mut reply.response, v2), reply)
         }
         Event::TooManyHeaderFields { v2 } => {
-            let reply = app.refuse(ApiError::TooManyHeaderFields);
-            (to_event(&reply.response, *v2), reply)
+            let mut reply = app.refuse(ApiError::TooManyHeaderFields);
+            (to_event(&mut reply.response, *v2), reply)
         }
     }
 }

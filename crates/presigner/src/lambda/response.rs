@@ -41,7 +41,23 @@ impl fmt::Debug for EventResponse {
     }
 }
 
-pub(super) fn to_event(response: &Response, v2: bool) -> EventResponse {
+impl EventResponse {
+    /// The body, as the front door will send it.
+    pub fn body(&self) -> Option<&str> {
+        let body = match self {
+            EventResponse::V1(e) => &e.body,
+            EventResponse::V2(e) => &e.body,
+        };
+        match body {
+            Some(Body::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The response event for `response`, whose body moves into it (a batch answer runs to
+/// hundreds of KB, not worth a copy).
+pub(super) fn to_event(response: &mut Response, v2: bool) -> EventResponse {
     let mut headers = HeaderMap::with_capacity(response.headers.len());
     for (name, value) in &response.headers {
         // Names are the API's lowercase constants and values are checked at start-up or
@@ -53,7 +69,7 @@ pub(super) fn to_event(response: &Response, v2: bool) -> EventResponse {
             headers.insert(name, value);
         }
     }
-    let body = response.body.clone().map(Body::Text);
+    let body = response.body.take().map(Body::Text);
     let status = i64::from(response.status);
     if v2 {
         let mut e = ApiGatewayV2httpResponse::default();
