@@ -64,13 +64,17 @@ impl Id {
 /// whether it holds a control character (Unicode `Cc`: U+0000 to U+001F, U+007F, and U+0080
 /// to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`).
 fn scan(text: &str) -> (bool, bool) {
-    let (mut separator, mut control, mut previous) = (false, false, 0u8);
-    for &c in text.as_bytes() {
-        separator |= c == b'/' || c == b'\\';
-        control |= c < 0x20 || c == 0x7f || (previous == 0xc2 && (0x80..=0x9f).contains(&c));
-        previous = c;
-    }
-    (separator, control)
+    // Folds rather than `any`, and no state carried from byte to byte, so each is vectorised.
+    let b = text.as_bytes();
+    let separator = b.iter().fold(false, |f, &c| f | (c == b'/') | (c == b'\\'));
+    let c0 = b.iter().fold(false, |f, &c| f | (c < 0x20) | (c == 0x7f));
+    let c1 = b
+        .iter()
+        .zip(b.get(1..).unwrap_or_default())
+        .fold(false, |f, (&x, &y)| {
+            f | ((x == 0xc2) & (y.wrapping_sub(0x80) < 0x20))
+        });
+    (separator, c0 | c1)
 }
 
 /// The image types an upload URL can be constrained to.

@@ -223,7 +223,7 @@ impl App {
         }
         let terms = self.download_terms(now)?;
         Ok(to_json(&UrlAnswer {
-            presigned_url: &self.sign_download(key, &terms)?,
+            presigned_url: &self.sign_download(key.as_str(), &terms)?,
             headers: None,
             expires_at: Some(&terms.expires_at),
         }))
@@ -238,6 +238,7 @@ impl App {
         let terms = self.download_terms(now)?;
         let mut json = String::with_capacity(images.len() * 1800 + 80);
         json.push_str(r#"{"presignedUrls":["#);
+        let mut key = String::with_capacity(300);
         for (index, image) in images.into_iter().enumerate() {
             let folder = access
                 .folder(image.user_id)
@@ -245,7 +246,9 @@ impl App {
             if index > 0 {
                 json.push(',');
             }
-            self.sign_download_into(&image_key(&folder, &image.tweet_id)?, &terms, &mut json)?;
+            key.clear();
+            write_image_key(&mut key, &folder, &image.tweet_id);
+            self.sign_download_into(&key, &terms, &mut json)?;
         }
         json.push_str(r#"],"expiresAt":"#);
         json.push_str(&to_json(&terms.expires_at));
@@ -258,7 +261,7 @@ impl App {
     }
 
     /// A GET URL that makes S3 answer as an image, with the terms' `Cache-Control`.
-    fn sign_download(&self, key: &ObjectKey, terms: &DownloadTerms) -> Result<String, ApiError> {
+    fn sign_download(&self, key: &str, terms: &DownloadTerms) -> Result<String, ApiError> {
         let mut url = String::new();
         self.presign_download(key, terms, &mut url)?;
         Ok(url)
@@ -269,7 +272,7 @@ impl App {
     /// [`App::sign_download_now`] checks each URL it signs), so a kept one is copied whole.
     fn sign_download_into(
         &self,
-        key: &ObjectKey,
+        key: &str,
         terms: &DownloadTerms,
         json: &mut String,
     ) -> Result<(), ApiError> {
@@ -279,20 +282,23 @@ impl App {
         Ok(())
     }
 
-    /// Appends the download URL for `key`: kept from earlier in this window, or signed now.
+    /// Appends the download URL for the image key `key`: kept from earlier in this window, or
+    /// checked as an object key and signed now.
     fn presign_download(
         &self,
-        key: &ObjectKey,
+        key: &str,
         terms: &DownloadTerms,
         out: &mut String,
     ) -> Result<(), ApiError> {
+        let sign = |out: &mut String| {
+            let key = ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))?;
+            self.sign_download_now(&key, terms, out)
+        };
         if self.cache_window == CacheWindow::OFF {
-            return self.sign_download_now(key, terms, out);
+            return sign(out);
         }
-        let window = terms.signed_at.unix_seconds();
-        self.download_urls.append(key.as_str(), window, out, |out| {
-            self.sign_download_now(key, terms, out)
-        })
+        self.download_urls
+            .append(key, terms.signed_at.unix_seconds(), out, sign)
     }
 
     fn sign_download_now(
@@ -372,12 +378,16 @@ impl App {
 
 /// `images/{user}/{tweet}.png`.
 fn image_key(user: &Id, tweet: &Id) -> Result<ObjectKey, ApiError> {
-    let (user, tweet) = (user.as_str(), tweet.as_str());
-    let mut key = String::with_capacity(12 + user.len() + tweet.len());
-    for part in ["images/", user, "/", tweet, ".png"] {
+    let mut key = String::with_capacity(12 + user.as_str().len() + tweet.as_str().len());
+    write_image_key(&mut key, user, tweet);
+    ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Appends `images/{user}/{tweet}.png`.
+fn write_image_key(key: &mut String, user: &Id, tweet: &Id) {
+    for part in ["images/", user.as_str(), "/", tweet.as_str(), ".png"] {
         key.push_str(part);
     }
-    ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 fn signing_failed(e: s3::Error) -> ApiError {
