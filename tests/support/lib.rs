@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod binaries;
+pub mod edge;
 pub mod events;
 pub mod hostile;
 pub mod http;

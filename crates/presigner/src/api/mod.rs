@@ -17,6 +17,7 @@
 pub mod body;
 mod caller;
 mod download;
+mod edge;
 mod error;
 mod memo;
 mod response;
@@ -33,7 +34,7 @@ pub use routes::{
 use std::borrow::Cow;
 
 use crate::config::{
-    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, UploadUrls,
+    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, Downloads, UploadUrls,
 };
 use body::{Id, ImageType, UploadConstraints, UrlRequest};
 use presigner_s3::post::PostRequest;
@@ -75,6 +76,8 @@ pub struct App {
     download_rules: DownloadRules,
     max_batch_images: usize,
     download_urls: memo::UrlMemo,
+    /// Download URLs through CloudFront instead of S3, when configured.
+    edge: Option<edge::EdgeDownloads>,
 }
 
 impl App {
@@ -98,6 +101,10 @@ impl App {
             download_rules: DownloadRules::new(config.cache_window, config.expiry)?,
             max_batch_images: config.max_batch_images,
             download_urls: memo::UrlMemo::new(),
+            edge: match config.downloads {
+                Downloads::S3 => None,
+                Downloads::CloudFront(cloudfront) => Some(edge::EdgeDownloads::new(cloudfront)),
+            },
         })
     }
 
@@ -290,6 +297,18 @@ impl App {
         terms: &DownloadTerms,
         out: &mut String,
     ) -> Result<(), ApiError> {
+        if let Some(edge) = &self.edge {
+            let scope = match self.download_access {
+                // The key is images/{folder}/{tweet}.png, and a folder holds no '/'.
+                DownloadAccess::Owner => edge::Scope::Folder(
+                    key.strip_prefix("images/")
+                        .and_then(|rest| rest.split_once('/'))
+                        .map_or("", |(folder, _)| folder),
+                ),
+                DownloadAccess::SignedIn | DownloadAccess::Anyone => edge::Scope::AllImages,
+            };
+            return edge.append_url(key, scope, terms, out);
+        }
         let sign = |out: &mut String| {
             let key = ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))?;
             self.sign_download_now(&key, terms, out)
