@@ -1017,7 +1017,7 @@ def mutations(sam):
                 {"Action": ["s3:PutObject", "s3:GetObject"]})),
         "CloudFront downloads accepted without the key pair": edit(lambda r, t: t["Rules"].pop("CloudFrontNeedsAKeyPair")),
         "CloudFront downloads accepted with open uploads": edit(
-            lambda r, t: t["Rules"]["CloudFrontNeedsAKeyPair"]["Assertions"].pop()),
+            lambda r, t: t["Rules"].pop("CloudFrontNeedsConstrainedUploads")),
         "CloudFront keys accepted (and ignored) with S3 downloads": edit(
             lambda r, t: t["Rules"].pop("S3DownloadsTakeNoCloudFrontKey")),
         "a public key pattern that takes what an unquoted override leaves (-----BEGIN)": pattern("CloudFrontPublicKey"),
