@@ -9,18 +9,25 @@
    of false conditions gone): cfn-lint on it, then assertions on its wiring (authorizer on
    every route when on, but the download routes under DownloadAccess=anyone; CORS,
    throttling, the bucket policy and its numbers, lifecycle, outputs, the function's
-   environment and least-privilege role);
+   environment and least-privilege role; under Downloads=CloudFront the distribution: the key
+   group trusting the stack's public key on every behaviour, HTTPS only, a cache key of the path
+   alone, origin access control on the bucket and the bucket policy letting that distribution
+   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference);
 4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
-   issuer, audience, pool, TrustBodyUserId, DownloadAccess) that the Rules accept, and on every
-   pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell against its formula;
+   issuer, audience, pool, TrustBodyUserId, DownloadAccess) and of Downloads that the Rules
+   accept, and on every pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell
+   against its formula; the CloudFront parameters' patterns against a real public key, what an
+   unquoted override leaves of it, and a private key;
 5. the template's Rules: every variant passes them; each inconsistent parameter set (no
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
-   front door, an issuer without an audience, owner-only downloads under the open contract)
-   is refused.
+   front door, an issuer without an audience, owner-only downloads under the open contract,
+   CloudFront downloads without the key pair or with open uploads, CloudFront keys with S3
+   downloads) is refused.
 
 `--self-test` then breaks the template in each way the assertions guard against (an
-authorizer dropped from one route, throttling removed, a bucket policy statement missing, ...)
-and checks that the assertions catch each break.
+authorizer dropped from one route, throttling removed, a bucket policy statement missing, the
+trusted key group dropped, query strings in the cache key, ...) and checks that the assertions
+catch each break.
 
 Usage: python3 scripts/check_template.py [template.yaml] [--self-test]
 """
@@ -41,6 +48,15 @@ from samtranslator.yaml_helper import yaml_parse
 ORIGIN = "https://app.example.com"
 ISSUER = "https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_EXAMPLE"
 POOL = "arn:aws:cognito-idp:ap-northeast-1:123456789012:userpool/ap-northeast-1_EXAMPLE"
+# A real P-256 public key (`openssl ecparam -name prime256v1 -genkey -noout | openssl ec -pubout`;
+# its private key was thrown away), and the Secrets Manager secret, by name and by ARN.
+PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcdjQIUHQCjpVMaERFTnBw5yEqLXr
++aYmOAbizUKGz682OWJbO62iiLs5w18CS+dWJo1Muby4hHyPZ5h/1bEpKw==
+-----END PUBLIC KEY-----"""
+SECRET = "presigner/cloudfront-key"
+SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:presigner/cloudfront-key-AbCdEf"
+CLOUDFRONT = {"Downloads": "CloudFront", "CloudFrontPublicKey": PUBLIC_KEY, "CloudFrontPrivateKeySecret": SECRET}
 
 # The deployable variants: every front door, with and without authentication.
 VARIANTS = {
@@ -59,18 +75,46 @@ VARIANTS = {
                         "DownloadAccess": "anyone"},
     "http-jwt-owner": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                        "DownloadAccess": "owner", "UrlCacheWindowSeconds": "0"},
+    # Downloads=CloudFront behind each authenticator, for a public timeline, owner-only (the secret
+    # by ARN, every edge) and under the open contract on a function URL.
+    "rest-cognito-cloudfront": dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL),
+    "http-jwt-cloudfront-anyone": dict(CLOUDFRONT, FrontDoor="HttpApi", JwtIssuer=ISSUER, JwtAudience="4example",
+                                       DownloadAccess="anyone"),
+    "http-jwt-cloudfront-owner": dict(CLOUDFRONT, FrontDoor="HttpApi", JwtIssuer=ISSUER, JwtAudience="4example",
+                                      DownloadAccess="owner", CloudFrontPrivateKeySecret=SECRET_ARN,
+                                      CloudFrontPriceClass="PriceClass_All"),
+    "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true"),
 }
 
-# Every parameter set that steers who may ask: each one the Rules accept is asserted in full (no
-# cfn-lint), so no combination deploys downloads without an authorizer unless DownloadAccess=anyone
-# or the open contract was chosen, and none deploys a function that would refuse to start.
+# Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
+# accept is asserted in full (no cfn-lint), so no combination deploys downloads without an
+# authorizer unless DownloadAccess=anyone or the open contract was chosen, none deploys a function
+# that would refuse to start, and each kind of download is wired whoever may ask.
 COMBINATIONS = [
-    {"FrontDoor": door, "JwtIssuer": issuer, "JwtAudience": audience, "CognitoUserPoolArn": pool,
-     "TrustBodyUserId": trust, "DownloadAccess": access}
+    dict(downloads, FrontDoor=door, JwtIssuer=issuer, JwtAudience=audience, CognitoUserPoolArn=pool,
+         TrustBodyUserId=trust, DownloadAccess=access)
     for door in ("RestApi", "HttpApi", "FunctionUrl")
     for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
     for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
+    for downloads in ({"Downloads": "S3"}, CLOUDFRONT)
 ]
+
+# Under Downloads=CloudFront: one resource of each type, by name; the function's environment; the
+# dynamic reference that reads the private key from Secrets Manager when CloudFormation deploys.
+CLOUDFRONT_RESOURCES = {
+    "AWS::CloudFront::PublicKey": "CloudFrontKey",
+    "AWS::CloudFront::KeyGroup": "CloudFrontKeyGroup",
+    "AWS::CloudFront::OriginAccessControl": "CloudFrontOriginAccessControl",
+    "AWS::CloudFront::CachePolicy": "CloudFrontCachePolicy",
+    "AWS::CloudFront::ResponseHeadersPolicy": "CloudFrontResponseHeadersPolicy",
+    "AWS::CloudFront::Distribution": "CloudFrontDistribution",
+}
+SECRET_REFERENCE = "{{resolve:secretsmanager:${CloudFrontPrivateKeySecret}:SecretString}}"
+CLOUDFRONT_ENV = {
+    "CLOUDFRONT_DOMAIN": {"Fn::GetAtt": ["CloudFrontDistribution", "DomainName"]},
+    "CLOUDFRONT_KEY_PAIR_ID": {"Ref": "CloudFrontKey"},
+    "CLOUDFRONT_PRIVATE_KEY": {"Fn::Sub": SECRET_REFERENCE},
+}
 
 # The routes that DownloadAccess=anyone leaves without an authorizer.
 DOWNLOAD_ROUTES = {"download_url", "download_urls"}
@@ -129,6 +173,32 @@ REFUSED = {
         {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
     "owner-only downloads on a function URL": (
         {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
+    "CloudFront downloads without the public key": (
+        dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, CloudFrontPublicKey=""), "CloudFrontPublicKey"),
+    "CloudFront downloads without the private key's secret": (
+        dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, CloudFrontPrivateKeySecret=""),
+        "CloudFrontPrivateKeySecret"),
+    "CloudFront downloads with neither": (
+        {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "a", "Downloads": "CloudFront"},
+        "CloudFrontPublicKey"),
+    "CloudFront downloads with open uploads (the edge serves the stored type)": (
+        dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, RequireUploadConstraints="false"),
+        "RequireUploadConstraints=true"),
+    "a CloudFront public key with S3 downloads": (
+        {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "CloudFrontPublicKey": PUBLIC_KEY}, "Downloads=CloudFront"),
+    "a CloudFront private key's secret with S3 downloads": (
+        {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "CloudFrontPrivateKeySecret": SECRET}, "Downloads=CloudFront"),
+}
+
+# What each CloudFront parameter's AllowedPattern must take and refuse. `sam deploy
+# --parameter-overrides CloudFrontPublicKey=...` splits an unquoted value at its first space.
+PRIVATE_KEY_TEXT = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI...\n-----END EC PRIVATE KEY-----"
+PATTERNS = {
+    "CloudFrontPublicKey": {"takes": ["", PUBLIC_KEY, PUBLIC_KEY + "\n"],
+                            "refuses": ["-----BEGIN", PRIVATE_KEY_TEXT, PUBLIC_KEY.replace("PUBLIC", "RSA PUBLIC")]},
+    "CloudFrontPrivateKeySecret": {"takes": ["", SECRET, SECRET_ARN, "arn:aws-cn:secretsmanager:cn-north-1:"
+                                             "123456789012:secret:k-AbCdEf"],
+                                   "refuses": [PRIVATE_KEY_TEXT, PUBLIC_KEY, "presigner key", "{{resolve:x}}"]},
 }
 
 
@@ -148,15 +218,18 @@ def check(condition, message):
         raise Broken(message)
 
 
-def lint(template, label):
+def lint(templates):
+    """cfn-lint on every (label, template), in one run: its start-up is most of its time."""
     with tempfile.TemporaryDirectory() as scratch:
-        path = os.path.join(scratch, "template.json")
-        with open(path, "w") as f:
-            json.dump(template, f, indent=1)
-        result = subprocess.run(["cfn-lint", "--", path], capture_output=True, text=True)
-    out = (result.stdout + result.stderr).strip()
+        paths = []
+        for i, (label, template) in enumerate(templates):
+            paths.append(os.path.join(scratch, f"{i:02d}-{re.sub(r'[^A-Za-z0-9]+', '-', label)}.json"))
+            with open(paths[-1], "w") as f:
+                json.dump(template, f, indent=1)
+        result = subprocess.run(["cfn-lint", "--", *paths], capture_output=True, text=True)
+    out = (result.stdout + result.stderr).replace(scratch + os.sep, "").strip()
     if result.returncode != 0 or out:
-        raise Broken(f"cfn-lint ({label}) is not clean (exit {result.returncode}):\n{out}")
+        raise Broken(f"cfn-lint is not clean (exit {result.returncode}; files named by template):\n{out}")
 
 
 def expand(sam):
@@ -248,9 +321,10 @@ def resolve(cfn, given):
     """The expansion as CloudFormation deploys it for the parameter values `given`."""
     values = parameter_values(cfn, given)
     conditions = decide_conditions(cfn, values)
-    out = copy.deepcopy(cfn)
-    out.pop("Conditions", None)
-    out.pop("Rules", None)
+    # Resources and Outputs are rebuilt by take_branches (new dicts and lists, shared strings); only
+    # the Metadata is edited below, so only it is copied.
+    out = {k: v for k, v in cfn.items() if k not in ("Conditions", "Rules", "Resources", "Outputs", "Metadata")}
+    out["Metadata"] = copy.deepcopy(cfn.get("Metadata", {}))
     out["Resources"] = {
         name: take_branches({k: v for k, v in r.items() if k != "Condition"}, conditions)
         for name, r in cfn["Resources"].items()
@@ -371,6 +445,93 @@ def check_authorized(name, routes, auth, downloads_auth, auth_type, authorizer):
             check(r["AuthorizationType"] == "NONE" and "AuthorizerId" not in r, f"{name}: {key} open")
 
 
+def check_cloudfront_parameters(sam):
+    """Downloads is S3 unless asked; the key pair's parameters are empty by default, each pattern
+    takes what it should and refuses what it should, and no parameter could carry a private key."""
+    params = sam["Parameters"]
+    downloads = params["Downloads"]
+    check(downloads["Default"] == "S3" and sorted(downloads["AllowedValues"]) == ["CloudFront", "S3"],
+          "Downloads: S3 by default, or CloudFront")
+    for name, cases in PATTERNS.items():
+        p = params[name]
+        check(p["Type"] == "String" and p["Default"] == "", f"{name}: a String, empty by default")
+        for value in cases["takes"]:
+            check(re.fullmatch(p["AllowedPattern"], value) is not None, f"{name}'s pattern refuses {value!r}")
+        for value in cases["refuses"]:
+            check(re.fullmatch(p["AllowedPattern"], value) is None, f"{name}'s pattern takes {value!r}")
+    price = params["CloudFrontPriceClass"]
+    check(price["Default"] == "PriceClass_100"
+          and sorted(price["AllowedValues"]) == ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
+          "CloudFrontPriceClass: PriceClass_100 by default")
+    for name, p in params.items():
+        check("PRIVATE KEY" not in str(p.get("Default", "")), f"{name}: a private key as a default")
+
+
+def check_cloudfront(name, res, outputs, values):
+    """Downloads=CloudFront: the distribution serves images/* to URLs signed with the stack's key
+    pair alone, over HTTPS, from a cache keyed by path; it reads the bucket through origin access
+    control. Downloads=S3: no CloudFront at all."""
+    cloudfront = values["Downloads"] == "CloudFront"
+    found = {r["Type"]: n for n, r in res.items() if r["Type"].startswith("AWS::CloudFront::")}
+    check(found == (CLOUDFRONT_RESOURCES if cloudfront else {}) and len(found) == sum(
+        r["Type"].startswith("AWS::CloudFront::") for r in res.values()), f"{name}: CloudFront resources {found}")
+    expected_outputs = {"CloudFrontDomain": {"Fn::GetAtt": ["CloudFrontDistribution", "DomainName"]},
+                        "CloudFrontKeyPairId": {"Ref": "CloudFrontKey"}} if cloudfront else {}
+    check({k: o["Value"] for k, o in outputs.items() if k.startswith("CloudFront")} == expected_outputs,
+          f"{name}: CloudFront outputs")
+    if not cloudfront:
+        return
+
+    key = res["CloudFrontKey"]["Properties"]["PublicKeyConfig"]
+    check(key["EncodedKey"] == {"Ref": "CloudFrontPublicKey"}, f"{name}: the public key is CloudFrontPublicKey")
+    group = res["CloudFrontKeyGroup"]["Properties"]["KeyGroupConfig"]
+    check(group["Items"] == [{"Ref": "CloudFrontKey"}], f"{name}: the key group trusts exactly the stack's key")
+    oac = res["CloudFrontOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    check((oac["OriginAccessControlOriginType"], oac["SigningBehavior"], oac["SigningProtocol"])
+          == ("s3", "always", "sigv4"), f"{name}: origin access control signs every request to S3 with SigV4")
+    cache_key = res["CloudFrontCachePolicy"]["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
+    check(cache_key["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
+          and cache_key["HeadersConfig"] == {"HeaderBehavior": "none"}
+          and cache_key["CookiesConfig"] == {"CookieBehavior": "none"},
+          f"{name}: the cache key is the path alone (a signed URL's query string would make every reader a miss)")
+    headers = res["CloudFrontResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    cors = headers["CorsConfig"]
+    check(cors["AccessControlAllowOrigins"]["Items"] == [{"Ref": "FrontendOrigin"}]
+          and cors["AccessControlAllowCredentials"] is False, f"{name}: the images' CORS is FrontendOrigin's")
+    check({"GET", "HEAD"} <= set(cors["AccessControlAllowMethods"]["Items"]) <= {"GET", "HEAD", "OPTIONS"},
+          f"{name}: the images' CORS methods")
+    custom = {h["Header"].lower(): h for h in headers.get("CustomHeadersConfig", {}).get("Items", [])}
+    check(custom.get("cache-control") == {"Header": "Cache-Control", "Override": True,
+                                          "Value": {"Fn::Sub": "private, max-age=${UrlExpiresSeconds}"}},
+          f"{name}: viewers keep an image as an S3 download URL tells them to")
+    check(headers["SecurityHeadersConfig"]["ContentTypeOptions"] == {"Override": True}, f"{name}: nosniff")
+
+    dist = res["CloudFrontDistribution"]["Properties"]["DistributionConfig"]
+    check(dist["Enabled"] is True and dist["HttpVersion"] == "http2and3", f"{name}: enabled, HTTP/2 and 3")
+    check(dist["PriceClass"] == {"Ref": "CloudFrontPriceClass"}, f"{name}: the price class is CloudFrontPriceClass")
+    (origin,) = dist["Origins"]
+    check(origin["DomainName"] == {"Fn::GetAtt": ["ImagesBucket", "RegionalDomainName"]},
+          f"{name}: the origin is the bucket's regional endpoint")
+    check(origin.get("OriginAccessControlId") == {"Fn::GetAtt": ["CloudFrontOriginAccessControl", "Id"]}
+          and origin.get("S3OriginConfig") == {"OriginAccessIdentity": ""} and "CustomOriginConfig" not in origin,
+          f"{name}: the origin reads through origin access control, no origin access identity")
+    behaviours = [dist["DefaultCacheBehavior"], *dist.get("CacheBehaviors", [])]
+    check([b.get("PathPattern") for b in behaviours] == [None, "images/*"], f"{name}: images/* and the default")
+    for b in behaviours:
+        where = f"{name}: the {b.get('PathPattern', 'default')} behaviour"
+        check(b["TargetOriginId"] == origin["Id"], f"{where} serves the bucket")
+        check(b.get("TrustedKeyGroups") == [{"Ref": "CloudFrontKeyGroup"}] and "TrustedSigners" not in b,
+              f"{where} trusts the key group alone: nothing is readable unsigned")
+        check(b["ViewerProtocolPolicy"] == "https-only", f"{where} is HTTPS only (the bucket denies plain HTTP)")
+        check({"GET", "HEAD"} <= set(b["AllowedMethods"]) <= {"GET", "HEAD", "OPTIONS"}, f"{where} reads only")
+        check(b.get("CachePolicyId") == {"Ref": "CloudFrontCachePolicy"}
+              and not {"ForwardedValues", "OriginRequestPolicyId"} & set(b),
+              f"{where}: the path-only cache policy, and nothing more forwarded to the bucket")
+        check(not {"FunctionAssociations", "LambdaFunctionAssociations"} & set(b), f"{where}: no edge code")
+    check(behaviours[1].get("ResponseHeadersPolicyId") == {"Ref": "CloudFrontResponseHeadersPolicy"},
+          f"{name}: the images' CORS and Cache-Control")
+
+
 def assert_variant(name, given, cfn, sam):
     res, values = resolve(cfn, given)
     res_all = res
@@ -409,6 +570,14 @@ def assert_variant(name, given, cfn, sam):
     check(env["URL_EXPIRES_SECONDS"] == {"Ref": "UrlExpiresSeconds"}, "URL_EXPIRES_SECONDS is UrlExpiresSeconds")
     check(env["MAX_UPLOAD_BYTES"] == {"Ref": "MaxUploadBytes"}, "MAX_UPLOAD_BYTES is MaxUploadBytes")
     check(env["MAX_BATCH_IMAGES"] == {"Ref": "MaxBatchImages"}, "MAX_BATCH_IMAGES is MaxBatchImages")
+    # Downloads=CloudFront: all three, the private key read from the secret by CloudFormation (a
+    # dynamic reference, never a parameter's value); Downloads=S3: none.
+    cloudfront = values["Downloads"] == "CloudFront"
+    check({k: v for k, v in env.items() if k.startswith("CLOUDFRONT_")} == (CLOUDFRONT_ENV if cloudfront else {}),
+          f"{name}: the function's CLOUDFRONT_* variables {sorted(k for k in env if k.startswith('CLOUDFRONT_'))}")
+    if cloudfront:
+        check(substitute(SECRET_REFERENCE, values) == "{{resolve:secretsmanager:" + given["CloudFrontPrivateKeySecret"]
+              + ":SecretString}}", f"{name}: the private key is the secret's SecretString")
     batch = sam["Parameters"]["MaxBatchImages"]
     check((batch["Type"], batch["Default"], batch["MinValue"], batch["MaxValue"]) == ("Number", 100, 1, 1000),
           "MaxBatchImages: a Number, 1..1000, 100 by default (the function's own bounds)")
@@ -430,7 +599,10 @@ def assert_variant(name, given, cfn, sam):
     role = res["FunctionRole"]["Properties"]
     statements = [s for pol in role["Policies"] for s in pol["PolicyDocument"]["Statement"]]
     actions = sorted(a for s in statements for a in s["Action"])
-    check(actions == ["logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:PutObject"], f"role actions {actions}")
+    # Under Downloads=CloudFront the distribution reads the images, not the function's URLs.
+    reads = [] if cloudfront else ["s3:GetObject"]
+    check(actions == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", *reads]),
+          f"{name}: role actions {actions}")
     check("ManagedPolicyArns" not in role, "no managed policies: they grant more than needed")
     for s in statements:
         check(s["Effect"] == "Allow" and s["Resource"] != "*", f"statement {s}")
@@ -456,7 +628,18 @@ def assert_variant(name, given, cfn, sam):
 
     policy = res["ImagesBucketPolicy"]["Properties"]
     check(policy["Bucket"] == {"Ref": "ImagesBucket"}, "the policy is on the images bucket")
-    sids = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    statements = policy["PolicyDocument"]["Statement"]
+    sids = {s.get("Sid"): s for s in statements if s.get("Effect") != "Allow"}
+    # The one Allow: under Downloads=CloudFront, this stack's distribution may read images/*.
+    allows = [s for s in statements if s.get("Effect") == "Allow"]
+    expected_allows = [{
+        "Sid": "AllowCloudFrontToReadImages", "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+        "Resource": {"Fn::Sub": "${ImagesBucket.Arn}/images/*"},
+        "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::"
+                                                                    "${AWS::AccountId}:distribution/${CloudFrontDistribution}"}}},
+    }] if cloudfront else []
+    check(allows == expected_allows, f"{name}: the bucket policy allows {allows}")
     check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime",
                         "DenyFunctionDownloadUrlsPastTheirWindow"}, f"bucket policy statements {sorted(sids)}")
     for s in sids.values():
@@ -593,6 +776,7 @@ def assert_variant(name, given, cfn, sam):
                                  + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
 
     outputs = res_all["Outputs"]
+    check_cloudfront(name, res, outputs, values)
     check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
           <= set(outputs), f"outputs {sorted(outputs)}")
     for route, key in ROUTES.items():
@@ -609,30 +793,23 @@ def assert_variant(name, given, cfn, sam):
     return res_all
 
 
-def run_checks(sam_text, with_lint=True, root="."):
-    sam = yaml_parse(sam_text)
+def run_checks(sam, with_lint=True, root="."):
+    """Every check on `sam`, the template as samtranslator's yaml_parse reads it (left unchanged)."""
     check_static_builds(sam, root)
-    if with_lint:
-        lint(sam, "SAM template")
+    to_lint = [("SAM template", sam)]
     groups = [p for g in sam["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"] for p in g["Parameters"]]
     check(sorted(groups) == sorted(sam["Parameters"]), "every parameter in exactly one ParameterGroup: "
           f"{sorted(set(sam['Parameters']) ^ set(groups))} {sorted({p for p in groups if groups.count(p) > 1})}")
     windows, expiries = check_timeline_tables(sam)
+    check_cloudfront_parameters(sam)
     pairs = len(windows) * len(expiries)
     cfn = expand(sam)
-    if with_lint:
-        lint(cfn, "expanded by samtranslator")
-    # Every pair of cache window and URL lifetime, through the template's own expressions.
-    for w in windows:
-        for e in expiries:
-            assert_variant(f"http-jwt window {w} expiry {e}",
-                           dict(VARIANTS["http-jwt"], UrlCacheWindowSeconds=str(w), UrlExpiresSeconds=str(e)), cfn, sam)
+    to_lint.append(("expanded by samtranslator", cfn))
+    # The variants first: a broken template most often fails there, soonest.
     for name, given in VARIANTS.items():
         refusal = rules_refusal(sam, given)
         check(refusal is None, f"{name}: the Rules refuse a deployable variant: {refusal}")
-        resolved = assert_variant(name, given, cfn, sam)
-        if with_lint:
-            lint(resolved, f"variant {name}")
+        to_lint.append((f"variant {name}", assert_variant(name, given, cfn, sam)))
     # Every accepted combination holds the same wiring; on a RestApi, each deployment resource is
     # one authorization of the methods, so a change of authorization always makes a new snapshot.
     snapshots = {}
@@ -641,7 +818,7 @@ def run_checks(sam_text, with_lint=True, root="."):
         if rules_refusal(sam, given) is not None:
             continue
         accepted += 1
-        label = " ".join(f"{k}={v}" for k, v in given.items() if v)
+        label = " ".join(f"{k}={v}" for k, v in given.items() if v and k != "CloudFrontPublicKey")
         resolved = assert_variant(label, given, cfn, sam)
         if given["FrontDoor"] == "RestApi":
             r = resolved["Resources"]
@@ -654,18 +831,25 @@ def run_checks(sam_text, with_lint=True, root="."):
         check(len(authorizations) == 1, f"{deployment} serves {len(authorizations)} authorizations: "
               "changing between them would leave the stage on a stale snapshot")
     check(len({a for s in snapshots.values() for a in s}) == len(snapshots), "one deployment per authorization")
+    # Every pair of cache window and URL lifetime, through the template's own expressions.
+    for w in windows:
+        for e in expiries:
+            assert_variant(f"http-jwt window {w} expiry {e}",
+                           dict(VARIANTS["http-jwt"], UrlCacheWindowSeconds=str(w), UrlExpiresSeconds=str(e)), cfn, sam)
     for what, (given, says) in REFUSED.items():
         refusal = rules_refusal(sam, given)
         check(refusal is not None, f"the Rules accept {what}")
         check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
+    if with_lint:
+        lint(to_lint)
     return accepted, pairs
 
 
 # Each break of the template that the checks above must catch.
-def mutations(sam_text):
+def mutations(sam):
     def edit(fn):
         def apply():
-            t = yaml_parse(sam_text)
+            t = copy.deepcopy(sam)
             fn(t["Resources"], t)
             return t
         return apply
@@ -674,7 +858,7 @@ def mutations(sam_text):
         return r["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
 
     def statement(r, sid):
-        (s,) = [s for s in policy(r) if s["Sid"] == sid]
+        (s,) = [s for s in policy(r) if s.get("Sid") == sid]
         return s
 
     def age(r, sid="DenyFunctionUrlsPastTheirLifetime"):
@@ -683,6 +867,26 @@ def mutations(sam_text):
     def unauthorized(route):
         return edit(lambda r, t: r[route]["Properties"].update(
             {"AuthorizationType": "NONE", "AuthorizerId": {"Ref": "AWS::NoValue"}}))
+
+    def dist(r):
+        return r["CloudFrontDistribution"]["Properties"]["DistributionConfig"]
+
+    def images(r):
+        (b,) = dist(r)["CacheBehaviors"]
+        return b
+
+    def cache_key(r):
+        return r["CloudFrontCachePolicy"]["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
+
+    def cloudfront_statement(r):
+        (s,) = [s["Fn::If"][1] for s in policy(r) if "Fn::If" in s]
+        return s
+
+    def env(t):
+        return t["Globals"]["Function"]["Environment"]["Variables"]
+
+    def pattern(name):
+        return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
 
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
@@ -765,6 +969,60 @@ def mutations(sam_text):
             lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
         "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
+        # Downloads=CloudFront.
+        "the images behaviour without the trusted key group (images readable unsigned)": edit(
+            lambda r, t: images(r).pop("TrustedKeyGroups")),
+        "the default behaviour without the trusted key group": edit(
+            lambda r, t: dist(r)["DefaultCacheBehavior"].pop("TrustedKeyGroups")),
+        "the key group trusting a key that is not the stack's": edit(
+            lambda r, t: r["CloudFrontKeyGroup"]["Properties"]["KeyGroupConfig"].update({"Items": ["K2JCJMDEHXQW5F"]})),
+        "query strings in the cache key (every reader's URL a miss)": edit(
+            lambda r, t: cache_key(r).update({"QueryStringsConfig": {"QueryStringBehavior": "all"}})),
+        "the Origin header in the cache key": edit(lambda r, t: cache_key(r).update(
+            {"HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["Origin"]}})),
+        "cookies in the cache key": edit(lambda r, t: cache_key(r).update({"CookiesConfig": {"CookieBehavior": "all"}})),
+        "the distribution's read of the bucket without its SourceArn condition (any distribution)": edit(
+            lambda r, t: cloudfront_statement(r).pop("Condition")),
+        "the distribution reading the whole bucket": edit(
+            lambda r, t: cloudfront_statement(r).update({"Resource": {"Fn::Sub": "${ImagesBucket.Arn}/*"}})),
+        "the distribution allowed every S3 action": edit(lambda r, t: cloudfront_statement(r).update({"Action": "s3:*"})),
+        "the distribution's Allow in the S3 variants too": edit(lambda r, t: [
+            policy(r).__setitem__(i, s["Fn::If"][1]) for i, s in enumerate(policy(r)) if "Fn::If" in s]),
+        "CLOUDFRONT_KEY_PAIR_ID not passed to the function": edit(lambda r, t: env(t).pop("CLOUDFRONT_KEY_PAIR_ID")),
+        "CLOUDFRONT_DOMAIN in the S3 variants too": edit(lambda r, t: env(t).update(
+            {"CLOUDFRONT_DOMAIN": {"Fn::GetAtt": ["CloudFrontDistribution", "DomainName"]}})),
+        "the private key taken from a parameter, not the secret": edit(lambda r, t: env(t).update(
+            {"CLOUDFRONT_PRIVATE_KEY": {"Fn::If": ["UseCloudFront", {"Ref": "CloudFrontPrivateKeySecret"},
+                                                   {"Ref": "AWS::NoValue"}]}})),
+        "images/* served over plain HTTP too (allow-all)": edit(
+            lambda r, t: images(r).update({"ViewerProtocolPolicy": "allow-all"})),
+        "the origin without its origin access control": edit(lambda r, t: dist(r)["Origins"][0].pop("OriginAccessControlId")),
+        "an origin access identity on the origin": edit(lambda r, t: dist(r)["Origins"][0]["S3OriginConfig"].update(
+            {"OriginAccessIdentity": "origin-access-identity/cloudfront/E2EXAMPLE"})),
+        "origin requests unsigned (SigningBehavior never)": edit(
+            lambda r, t: r["CloudFrontOriginAccessControl"]["Properties"]["OriginAccessControlConfig"].update(
+                {"SigningBehavior": "never"})),
+        "a cache behaviour for every path": edit(lambda r, t: images(r).update({"PathPattern": "*"})),
+        "the images without their CORS and Cache-Control": edit(lambda r, t: images(r).pop("ResponseHeadersPolicyId")),
+        "the images' CORS for any origin": edit(
+            lambda r, t: r["CloudFrontResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["CorsConfig"]
+            ["AccessControlAllowOrigins"].update({"Items": ["*"]})),
+        "no Cache-Control for the browser": edit(
+            lambda r, t: r["CloudFrontResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"].pop(
+                "CustomHeadersConfig")),
+        "HTTP/3 off": edit(lambda r, t: dist(r).update({"HttpVersion": "http2"})),
+        "the distribution deployed under Downloads=S3 too": edit(lambda r, t: r["CloudFrontDistribution"].pop("Condition")),
+        "the function's role keeping s3:GetObject under Downloads=CloudFront": edit(
+            lambda r, t: r["FunctionRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][0].update(
+                {"Action": ["s3:PutObject", "s3:GetObject"]})),
+        "CloudFront downloads accepted without the key pair": edit(lambda r, t: t["Rules"].pop("CloudFrontNeedsAKeyPair")),
+        "CloudFront downloads accepted with open uploads": edit(
+            lambda r, t: t["Rules"].pop("CloudFrontNeedsConstrainedUploads")),
+        "CloudFront keys accepted (and ignored) with S3 downloads": edit(
+            lambda r, t: t["Rules"].pop("S3DownloadsTakeNoCloudFrontKey")),
+        "a public key pattern that takes what an unquoted override leaves (-----BEGIN)": pattern("CloudFrontPublicKey"),
+        "a secret parameter that takes the private key itself": pattern("CloudFrontPrivateKeySecret"),
+        "no CloudFrontDomain output": edit(lambda r, t: t["Outputs"].pop("CloudFrontDomain")),
     }
 
 
@@ -774,34 +1032,32 @@ def main():
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
     with open(path) as f:
-        sam_text = f.read()
+        sam = yaml_parse(f.read())
     root = os.path.dirname(os.path.abspath(path))
     try:
-        accepted, pairs = run_checks(sam_text, root=root)
+        accepted, pairs = run_checks(sam, root=root)
     except Broken as e:
         print(f"template check failed: {e}")
         sys.exit(1)
     print(f"cfn-lint clean: the SAM template, its expansion and {len(VARIANTS)} variants ({', '.join(VARIANTS)})")
     print(f"wiring holds in every variant and in each of the {accepted} of {len(COMBINATIONS)} combinations"
-          " of who may ask that the Rules accept;")
+          " of who may ask and of Downloads that the Rules accept;")
     print(f"the Rules refuse the other combinations and {len(REFUSED)} named inconsistent parameter sets")
     print(f"the cache window and URL lifetime tables hold the formula in all {pairs} pairs of values, through"
           " the function's environment and the bucket policy")
 
     if "--self-test" in sys.argv:
-        import yaml
         missed = []
-        for what, make in mutations(sam_text).items():
-            broken_text = yaml.safe_dump(make(), sort_keys=False)
+        for what, make in mutations(sam).items():
             try:
-                run_checks(broken_text, with_lint=False, root=root)
+                run_checks(make(), with_lint=False, root=root)
                 missed.append(what)
             except (Broken, KeyError, ValueError, TypeError):
                 pass  # caught: an assertion, or the wiring it looks for is gone
         if missed:
             print("the checks miss: " + "; ".join(missed))
             sys.exit(1)
-        print(f"self-test: each of {len(mutations(sam_text))} breaks of the template is caught")
+        print(f"self-test: each of {len(mutations(sam))} breaks of the template is caught")
 
 
 if __name__ == "__main__":
