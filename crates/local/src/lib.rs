@@ -21,6 +21,8 @@ use lambda_http::http::{header, HeaderValue, Method, Request, Response, StatusCo
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub mod edge;
+
 use presigner::api::{ApiRequest, App, Caller};
 use presigner::lambda::clock_now;
 
@@ -35,7 +37,19 @@ pub const REGION: &str = "us-east-1";
 
 /// The environment the Lambda would see, pointed at the local S3 on `s3_port`.
 pub fn lambda_env(s3_port: u16) -> Vec<(&'static str, String)> {
-    vec![
+    lambda_env_with(s3_port, None)
+}
+
+/// A local edge for [`lambda_env_with`]: its port and the PEM private key of its key group.
+pub struct EdgeSettings {
+    pub port: u16,
+    pub private_key_pem: String,
+}
+
+/// [`lambda_env`], with download URLs through the local edge when `edge` is given (as the
+/// template's `Downloads=CloudFront` sets `CLOUDFRONT_*`).
+pub fn lambda_env_with(s3_port: u16, edge: Option<&EdgeSettings>) -> Vec<(&'static str, String)> {
+    let mut env = vec![
         ("S3_BUCKET_NAME", BUCKET.to_owned()),
         ("AWS_REGION", REGION.to_owned()),
         ("S3_ENDPOINT_URL", format!("http://127.0.0.1:{s3_port}")),
@@ -43,7 +57,16 @@ pub fn lambda_env(s3_port: u16) -> Vec<(&'static str, String)> {
         ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
         // The body is not trusted, as deployed: the dev server plays the authorizer
         // ([`local_caller`]).
-    ]
+    ];
+    if let Some(edge) = edge {
+        env.push((
+            "CLOUDFRONT_DOMAIN",
+            format!("http://127.0.0.1:{}", edge.port),
+        ));
+        env.push(("CLOUDFRONT_KEY_PAIR_ID", edge::LOCAL_KEY_PAIR_ID.to_owned()));
+        env.push(("CLOUDFRONT_PRIVATE_KEY", edge.private_key_pem.clone()));
+    }
+    env
 }
 
 /// The prefix of a local sign-in: `Authorization: Bearer local:<name>`.
