@@ -67,10 +67,12 @@ pub enum Downloads {
     /// S3 presigned GET URLs (the default).
     S3,
     /// CloudFront signed URLs, for a distribution in front of the bucket.
+    #[cfg(feature = "cloudfront")]
     CloudFront(CloudFront),
 }
 
 /// A CloudFront distribution and the key its key group trusts. `Debug` shows no key.
+#[cfg(feature = "cloudfront")]
 #[derive(Debug, Clone)]
 pub struct CloudFront {
     /// `https://{CLOUDFRONT_DOMAIN}` (or the `http://` loopback origin of a local edge).
@@ -79,6 +81,7 @@ pub struct CloudFront {
     pub signer: std::sync::Arc<presigner_cloudfront::Signer>,
 }
 
+#[cfg(feature = "cloudfront")]
 impl CloudFront {
     /// Reads the three settings: all or none, each checked; errors name the variable and
     /// never show the key.
@@ -117,8 +120,30 @@ impl CloudFront {
     }
 }
 
+/// A build without the `cloudfront` feature refuses the settings rather than ignore them.
+#[cfg(not(feature = "cloudfront"))]
+fn no_cloudfront(
+    domain: Option<String>,
+    key_pair_id: Option<String>,
+    private_key: Option<String>,
+) -> Result<(), ConfigError> {
+    let set = [
+        ("CLOUDFRONT_DOMAIN", domain.is_some()),
+        ("CLOUDFRONT_KEY_PAIR_ID", key_pair_id.is_some()),
+        ("CLOUDFRONT_PRIVATE_KEY", private_key.is_some()),
+    ];
+    match set.iter().find(|(_, is_set)| *is_set) {
+        Some((name, _)) => Err(problem(
+            name,
+            "is set, but this bootstrap was built without the cloudfront feature",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `d111111abcdef8.cloudfront.net` (or `https://` before it, or an alternate domain) as
 /// `https://d111111abcdef8.cloudfront.net`; `http://` only for a loopback local edge.
+#[cfg(feature = "cloudfront")]
 fn cloudfront_origin(value: &str) -> Result<String, String> {
     let (scheme, host) = if let Some(h) = value.strip_prefix("https://") {
         ("https", h)
@@ -418,13 +443,24 @@ impl Config {
         )?
         .map_or(DEFAULT_MAX_BATCH_IMAGES, |n| n as usize);
 
-        let downloads = match CloudFront::from_settings(
+        let cloudfront_settings = (
             get("CLOUDFRONT_DOMAIN"),
             get("CLOUDFRONT_KEY_PAIR_ID"),
             get("CLOUDFRONT_PRIVATE_KEY"),
-        )? {
-            Some(cloudfront) => Downloads::CloudFront(cloudfront),
-            None => Downloads::S3,
+        );
+        #[cfg(feature = "cloudfront")]
+        let downloads = {
+            let (domain, key_pair_id, private_key) = cloudfront_settings;
+            match CloudFront::from_settings(domain, key_pair_id, private_key)? {
+                Some(cloudfront) => Downloads::CloudFront(cloudfront),
+                None => Downloads::S3,
+            }
+        };
+        #[cfg(not(feature = "cloudfront"))]
+        let downloads = {
+            let (domain, key_pair_id, private_key) = cloudfront_settings;
+            no_cloudfront(domain, key_pair_id, private_key)?;
+            Downloads::S3
         };
 
         Ok(Config {

@@ -17,6 +17,7 @@
 pub mod body;
 mod caller;
 mod download;
+#[cfg(feature = "cloudfront")]
 mod edge;
 mod error;
 mod memo;
@@ -34,7 +35,7 @@ pub use routes::{
 use std::borrow::Cow;
 
 use crate::config::{
-    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, Downloads, UploadUrls,
+    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, UploadUrls,
 };
 use body::{Id, ImageType, UploadConstraints, UrlRequest};
 use presigner_s3::post::PostRequest;
@@ -77,6 +78,7 @@ pub struct App {
     max_batch_images: usize,
     download_urls: memo::UrlMemo,
     /// Download URLs through CloudFront instead of S3, when configured.
+    #[cfg(feature = "cloudfront")]
     edge: Option<edge::EdgeDownloads>,
 }
 
@@ -101,9 +103,12 @@ impl App {
             download_rules: DownloadRules::new(config.cache_window, config.expiry)?,
             max_batch_images: config.max_batch_images,
             download_urls: memo::UrlMemo::new(),
+            #[cfg(feature = "cloudfront")]
             edge: match config.downloads {
-                Downloads::S3 => None,
-                Downloads::CloudFront(cloudfront) => Some(edge::EdgeDownloads::new(cloudfront)),
+                crate::config::Downloads::S3 => None,
+                crate::config::Downloads::CloudFront(cloudfront) => {
+                    Some(edge::EdgeDownloads::new(cloudfront))
+                }
             },
         })
     }
@@ -297,6 +302,7 @@ impl App {
         terms: &DownloadTerms,
         out: &mut String,
     ) -> Result<(), ApiError> {
+        #[cfg(feature = "cloudfront")]
         if let Some(edge) = &self.edge {
             let scope = match self.download_access {
                 // The key is images/{folder}/{tweet}.png, and a folder holds no '/'.
