@@ -13,7 +13,9 @@
 //! A third prices the timeline: the handler (what the Lambda's `duration_us` times) answering
 //! one `download_url` against one `download_urls` of 20 and of 100 images, from real event
 //! JSON with a Lambda-sized session token: warm (this window's URLs already signed by the
-//! process) and cold (every URL signed).
+//! process) and cold (every URL signed); then the same through CloudFront
+//! (`timeline_cloudfront`: one ECDSA grant per window for the whole batch).
+//! A fourth times one CloudFront grant (`cloudfront/grant`: an ECDSA P-256 signature).
 //! Run: `cargo bench -p presigner-test-support --bench signing` (bench/run also does, and
 //! collects the medians).
 
@@ -256,20 +258,30 @@ fn timeline(c: &mut Criterion) {
     use serde_json::json;
 
     let token = lambda_sized_token();
-    let env = [
-        ("S3_BUCKET_NAME", BUCKET),
-        ("AWS_REGION", REGION),
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
-        ("AWS_SECRET_ACCESS_KEY", SECRET),
-        ("AWS_SESSION_TOKEN", token.as_str()),
-    ];
-    let config = Config::from_lookup(|k| {
-        env.iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.to_string())
-    })
-    .unwrap();
-    let app = App::new(config).unwrap();
+    let cloudfront_key = presigner_test_support::edge::test_private_key();
+    let app = |cloudfront: bool| {
+        let mut env = vec![
+            ("S3_BUCKET_NAME", BUCKET),
+            ("AWS_REGION", REGION),
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_SESSION_TOKEN", token.as_str()),
+        ];
+        if cloudfront {
+            env.extend([
+                ("CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net"),
+                ("CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F"),
+                ("CLOUDFRONT_PRIVATE_KEY", cloudfront_key.as_str()),
+            ]);
+        }
+        let config = Config::from_lookup(|k| {
+            env.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap();
+        App::new(config).unwrap()
+    };
     let time = SigningTime::from_unix_seconds(UNIX).unwrap();
     let ask = |route: &str, body: serde_json::Value| -> Event {
         let route = route.to_owned();
@@ -288,39 +300,71 @@ fn timeline(c: &mut Criterion) {
         )
     };
     let (batch_20, batch_100) = (batch(20), batch(100));
-    for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
-        let (response, reply) = handle_event(&app, e, time);
-        assert_eq!(reply.response.status, 200);
-        let urls = response.body().unwrap().matches("X-Amz-Signature=").count();
-        assert_eq!(urls, n);
-    }
 
-    // Warm: the process has signed these images in this window already (the memo answers).
-    // Cold: each iteration is a new window, so every URL is signed.
-    let mut g = c.benchmark_group("timeline");
-    for (name, e) in [
-        ("download_url", &single),
-        ("download_urls_20", &batch_20),
-        ("download_urls_100", &batch_100),
+    // Warm: the process has signed in this window already (S3: the memo has these images'
+    // URLs; CloudFront: the window's grant). Cold: each iteration is a new window, so every
+    // S3 URL is signed, and CloudFront signs one grant.
+    for (group, cloudfront, marker) in [
+        ("timeline", false, "X-Amz-Signature="),
+        ("timeline_cloudfront", true, "Hash-Algorithm=SHA256"),
     ] {
-        g.bench_function(name, |b| {
-            b.iter(|| handle_event(&app, black_box(e), black_box(time)))
-        });
-        let mut window = 0;
-        g.bench_function(format!("{name}_cold"), |b| {
-            b.iter(|| {
-                window += 3600;
-                let at = SigningTime::from_unix_seconds(UNIX + window).unwrap();
-                handle_event(&app, black_box(e), black_box(at))
-            })
-        });
+        let app = app(cloudfront);
+        for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
+            let (response, reply) = handle_event(&app, e, time);
+            assert_eq!(reply.response.status, 200);
+            assert_eq!(response.body().unwrap().matches(marker).count(), n);
+        }
+        let mut g = c.benchmark_group(group);
+        for (name, e) in [
+            ("download_url", &single),
+            ("download_urls_20", &batch_20),
+            ("download_urls_100", &batch_100),
+        ] {
+            g.bench_function(name, |b| {
+                b.iter(|| handle_event(&app, black_box(e), black_box(time)))
+            });
+            let mut window = 0;
+            g.bench_function(format!("{name}_cold"), |b| {
+                b.iter(|| {
+                    window += 3600;
+                    let at = SigningTime::from_unix_seconds(UNIX + window).unwrap();
+                    handle_event(&app, black_box(e), black_box(at))
+                })
+            });
+        }
+        g.finish();
     }
+}
+
+/// One CloudFront signature: the window's wildcard policy signed with ECDSA P-256 (RFC 6979
+/// nonce) and written as the query a batch shares.
+fn cloudfront(c: &mut Criterion) {
+    use presigner_cloudfront::{KeyPairId, Policy, PrivateKey, Signer};
+    let key = PrivateKey::from_pem(&presigner_test_support::edge::test_private_key()).unwrap();
+    let signer = Signer::new(KeyPairId::new("K2JCJMDEHXQW5F").unwrap(), key);
+    let policy = Policy {
+        resource: "https://d111111abcdef8.cloudfront.net/images/*",
+        date_less_than: 1_795_613_400,
+        date_greater_than: None,
+    };
+    let grant = signer.grant(&policy);
+    let url = format!(
+        "https://d111111abcdef8.cloudfront.net/images/a/b.png?{}",
+        grant.query()
+    );
+    let keys = presigner_test_support::edge::test_key_group();
+    assert_eq!(
+        presigner_test_support::edge::verify(&url, &keys, 1_795_608_000),
+        Ok(())
+    );
+    let mut g = c.benchmark_group("cloudfront");
+    g.bench_function("grant", |b| b.iter(|| signer.grant(black_box(&policy))));
     g.finish();
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = signing, upload_kinds, timeline
+    targets = signing, upload_kinds, timeline, cloudfront
 }
 criterion_main!(benches);
