@@ -60,21 +60,33 @@ impl Id {
     }
 }
 
-/// In one pass over the bytes: whether `text` holds a path separator (`/` or `\\`), and
-/// whether it holds a control character (Unicode `Cc`: U+0000 to U+001F, U+007F, and U+0080
-/// to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`).
+/// Per byte: 1 a path separator (`/`, `\\`), 2 a control character (U+0000 to U+001F,
+/// U+007F), 4 the lead byte of U+0080 to U+00BF (`C2`).
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        class[b] = 2;
+        b += 1;
+    }
+    class[0x7f] = 2;
+    class[b'/' as usize] = 1;
+    class[b'\\' as usize] = 1;
+    class[0xc2] = 4;
+    class
+};
+
+/// Whether `text` holds a path separator (`/` or `\\`), and whether it holds a control
+/// character (Unicode `Cc`: U+0000 to U+001F, U+007F, and U+0080 to U+009F, which UTF-8 writes
+/// as `C2 80` to `C2 9F`): one table lookup per byte, and a second look only when a `C2` byte
+/// is there.
 fn scan(text: &str) -> (bool, bool) {
-    // Folds rather than `any`, and no state carried from byte to byte, so each is vectorised.
     let b = text.as_bytes();
-    let separator = b.iter().fold(false, |f, &c| f | (c == b'/') | (c == b'\\'));
-    let c0 = b.iter().fold(false, |f, &c| f | (c < 0x20) | (c == 0x7f));
-    let c1 = b
-        .iter()
-        .zip(b.get(1..).unwrap_or_default())
-        .fold(false, |f, (&x, &y)| {
-            f | ((x == 0xc2) & (y.wrapping_sub(0x80) < 0x20))
-        });
-    (separator, c0 | c1)
+    let seen = b.iter().fold(0u8, |seen, &c| seen | BYTE_CLASS[usize::from(c)]);
+    let c1 = seen & 4 != 0
+        && b.windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    (seen & 1 != 0, seen & 2 != 0 || c1)
 }
 
 /// The image types an upload URL can be constrained to.
