@@ -228,3 +228,35 @@ fn an_empty_authorizer_context_is_still_an_authorizer() {
     );
     assert_eq!(a.status, 200);
 }
+
+/// An HTTP API route with payload format 1.0 and no authorizer: API Gateway writes
+/// `"authorizer": {"claims": null, "scopes": null}` (its own sample event). A context whose
+/// values are all null is no authorizer: the open contract answers it, the default 401s it.
+#[test]
+fn a_payload_1_context_of_nulls_is_no_authorizer() {
+    for context in [
+        json!({"claims": null, "scopes": null}),
+        json!({"claims": null}),
+    ] {
+        let ask = |app: &presigner::api::App| {
+            let context = context.clone();
+            call_with(
+                app,
+                event("rest-v1.json", move |e| {
+                    e["version"] = json!("1.0");
+                    e["requestContext"]["authorizer"] = context;
+                }),
+            )
+        };
+        assert_eq!(ask(&original()).status, 200, "{context}");
+        assert_error(&ask(&app()), 401, "");
+    }
+    // One value is enough to be an authorizer.
+    let a = call_with(
+        &original(),
+        event("rest-v1.json", |e| {
+            e["requestContext"]["authorizer"] = json!({"claims": null, "scopes": ["read"]})
+        }),
+    );
+    assert_eq!(a.status, 403);
+}

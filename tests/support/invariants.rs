@@ -342,9 +342,14 @@ pub fn who(event: &Value, is_v1: bool) -> Who {
                 .map(str::to_owned)
         })
         .collect();
+    // No authorizer: none, null, or a context of nulls only (an HTTP API payload 1.0 route
+    // with no authorizer writes `{"claims": null, "scopes": null}`).
+    let all_null = authorizer
+        .as_object()
+        .is_some_and(|o| !o.is_empty() && o.values().all(Value::is_null));
     Who {
         subjects,
-        authorized: !authorizer.is_null() || iam,
+        authorized: !(authorizer.is_null() || all_null) || iam,
     }
 }
 

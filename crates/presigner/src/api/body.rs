@@ -82,7 +82,9 @@ const BYTE_CLASS: [u8; 256] = {
 /// is there.
 fn scan(text: &str) -> (bool, bool) {
     let b = text.as_bytes();
-    let seen = b.iter().fold(0u8, |seen, &c| seen | BYTE_CLASS[usize::from(c)]);
+    let seen = b
+        .iter()
+        .fold(0u8, |seen, &c| seen | BYTE_CLASS[usize::from(c)]);
     let c1 = seen & 4 != 0
         && b.windows(2)
             .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));

@@ -26,8 +26,9 @@ pub enum Event {
     Request {
         /// The event, in lambda_http's types.
         request: LambdaRequest,
-        /// Whether `requestContext.authorizer` is in the event and not `null` (payload 1.0
-        /// reads `{}` and absent alike).
+        /// Whether `requestContext.authorizer` is in the event, not `null`, and not an object
+        /// whose values are all `null` (payload 1.0 reads `{}` and absent alike; an HTTP API
+        /// payload 1.0 event with no authorizer carries `{"claims": null, "scopes": null}`).
         has_authorizer: bool,
     },
     /// An event whose `headers` or `multiValueHeaders` hold more than
@@ -82,7 +83,7 @@ struct Shape {
 
 #[derive(Deserialize, Default)]
 struct ShapeContext {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "authorizer_present")]
     authorizer: bool,
     #[serde(default, deserialize_with = "present")]
     http: bool,
@@ -91,6 +92,57 @@ struct ShapeContext {
 /// Present and not `null`.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<IgnoredAny>::deserialize(d)?.is_some())
+}
+
+/// An authorizer context: present, not `null`, and not a non-empty object whose values are
+/// all `null` (what API Gateway writes for an HTTP API payload 1.0 route with no authorizer).
+fn authorizer_present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Context;
+    impl<'de> Visitor<'de> for Context {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an authorizer context")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let (mut fields, mut values) = (0usize, 0usize);
+            while let Some((IgnoredAny, value)) =
+                map.next_entry::<IgnoredAny, Option<IgnoredAny>>()?
+            {
+                fields += 1;
+                values += usize::from(value.is_some());
+            }
+            Ok(fields == 0 || values > 0)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_none<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<bool, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(true)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(true)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(true)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(true)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(true)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(true)
+        }
+    }
+    d.deserialize_any(Context)
 }
 
 /// The fields of a header map: one per name, one per value of a multi-value list; anything

@@ -132,17 +132,20 @@ fn subject(value: Option<&Value>, which: &'static str) -> Caller {
 /// IAM authorization included, gives no subject. With no authorizer context the caller is
 /// anonymous.
 fn rest_caller(ctx: &ApiGatewayProxyRequestContext) -> Caller {
+    // A null value is no value: an HTTP API payload 1.0 route with no authorizer writes
+    // `{"claims": null, "scopes": null}`.
     let fields = &ctx.authorizer.fields;
-    if !fields.is_empty() {
-        let jwt_claims = fields.get("jwt").and_then(|j| j.get("claims"));
-        return if let Some(claims) = fields.get("claims").or(jwt_claims) {
+    let field = |name: &str| fields.get(name).filter(|v| !v.is_null());
+    if fields.values().any(|v| !v.is_null()) {
+        let jwt_claims = field("jwt").and_then(|j| j.get("claims"));
+        return if let Some(claims) = field("claims").or(jwt_claims) {
             subject(
                 claims.get("sub"),
                 "a JWT or Cognito authorizer without a sub claim",
             )
-        } else if let Some(principal) = fields.get("principalId") {
+        } else if let Some(principal) = field("principalId") {
             subject(Some(principal), "a Lambda authorizer without a principalId")
-        } else if let Some(context) = fields.get("lambda") {
+        } else if let Some(context) = field("lambda") {
             subject(
                 context.get("sub"),
                 "a Lambda authorizer without a sub in its context",
