@@ -120,11 +120,24 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
         .map(|l| serde_json::from_str(l).expect("JSON log line"))
         .collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    for (line, status) in lines.iter().zip([200, 400, 401]) {
+    // The caller as an operator can trace them: the sub's SHA-256, first 16 hex digits.
+    let sub_ref = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(b"7d8ca528-4931-4254-9273-ea5ee853f271");
+        format!("sha256:{}", hex::encode(&digest[..8]))
+    };
+    let callers = [sub_ref.as_str(), sub_ref.as_str(), "anonymous"];
+    for (i, (line, status)) in lines.iter().zip([200, 400, 401]).enumerate() {
+        assert_eq!(
+            line["request_id"],
+            format!("req-{}", i + 1),
+            "the Lambda request id"
+        );
         assert_eq!(line["route"], "/api/upload_url");
         assert_eq!(line["status"], status);
         assert!(line["duration_us"].is_u64());
-        assert_eq!(line.as_object().unwrap().len(), 3);
+        assert_eq!(line["caller"], callers[i]);
+        assert_eq!(line.as_object().unwrap().len(), 5);
     }
     let signature = &url[url.find("X-Amz-Signature=").unwrap() + 16..];
     for secret in [

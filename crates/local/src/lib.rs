@@ -201,7 +201,12 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
         ),
     };
     let reply = app.handle(&request, clock_now());
-    println!("{}", reply.log_line(started.elapsed()));
+    static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "{}",
+        reply.log_line(&format!("local-{n}"), started.elapsed())
+    );
     let mut response = Response::new(Full::new(Bytes::from(
         reply.response.body.unwrap_or_default(),
     )));

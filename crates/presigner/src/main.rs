@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
         let _ = writeln!(
             std::io::stdout().lock(),
             "{}",
-            reply.log_line(started.elapsed())
+            reply.log_line(&event.context.request_id, started.elapsed())
         );
         Ok::<_, lambda_runtime::Error>(response)
     });

@@ -27,7 +27,7 @@ mod routes;
 pub use caller::Caller;
 pub use download::{DownloadRules, DownloadTerms};
 pub use error::ApiError;
-pub use response::{Reply, Response, ALLOWED_HEADERS};
+pub use response::{CallerRef, Reply, Response, ALLOWED_HEADERS};
 pub use routes::{
     Route, ALLOWED_METHODS, DOWNLOAD_BATCH_PATH, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH,
 };
@@ -123,14 +123,17 @@ impl App {
             (_, "POST") => self.presign(route, request, now),
             _ => Err(ApiError::MethodNotAllowed),
         };
-        match result {
+        let mut reply = match result {
             Ok(response) => Reply {
                 response,
                 route,
+                caller: CallerRef::Anonymous,
                 internal_error: None,
             },
             Err(error) => self.error_reply(route, error),
-        }
+        };
+        reply.caller = CallerRef::of(&request.caller);
+        reply
     }
 
     /// An answer refusing a request before it could be read as one (an oversized event).
@@ -142,6 +145,7 @@ impl App {
         Reply {
             response: self.error_response(&error),
             route,
+            caller: CallerRef::Anonymous,
             internal_error: match error {
                 ApiError::Internal(detail) => Some(detail),
                 _ => None,

@@ -6,7 +6,9 @@ use std::fmt;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use super::{ApiError, App, Route, ALLOWED_METHODS};
+use sha2::Digest;
+
+use super::{ApiError, App, Caller, Route, ALLOWED_METHODS};
 use presigner_s3::post::PresignedPost;
 
 /// What a browser may send cross-origin: the JSON body's type, and the token an authorizer
@@ -60,26 +62,69 @@ pub struct Reply {
     pub response: Response,
     /// The route matched.
     pub route: Route,
+    /// Who asked, as the log names them.
+    pub caller: CallerRef,
     /// For a 500: what went wrong (no secrets; errors never carry them).
     pub internal_error: Option<String>,
 }
 
+/// The caller as the log line names them: enough to trace abuse to an account, nothing a
+/// reader of the logs alone can turn into a user's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerRef {
+    /// No authorizer: `"anonymous"`.
+    Anonymous,
+    /// An authorizer without a usable subject: `"no-subject"`.
+    NoSubject,
+    /// A subject: `"sha256:"` and the first 16 hex digits of the SHA-256 of its `sub`. An
+    /// operator finds the account from the user pool (hash each `sub`), and goes from a
+    /// suspected account to its log lines with `printf %s "$sub" | sha256sum | cut -c1-16`.
+    Subject(String),
+}
+
+impl CallerRef {
+    /// The reference for `caller`.
+    pub fn of(caller: &Caller) -> Self {
+        match caller {
+            Caller::Anonymous => CallerRef::Anonymous,
+            Caller::NoSubject(_) => CallerRef::NoSubject,
+            Caller::Subject(sub) => {
+                let digest = sha2::Sha256::digest(sub.as_bytes());
+                CallerRef::Subject(format!("sha256:{}", hex::encode(&digest[..8])))
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            CallerRef::Anonymous => "anonymous",
+            CallerRef::NoSubject => "no-subject",
+            CallerRef::Subject(reference) => reference,
+        }
+    }
+}
+
 impl Reply {
-    /// The one log line per request: route, status, duration, and for a 500 what went wrong.
-    /// Never the URL, a signature, the body, the caller or a secret.
-    pub fn log_line(&self, elapsed: std::time::Duration) -> String {
+    /// The one log line per request: the Lambda request id, route, status, duration, the
+    /// caller's reference ([`CallerRef`]), and for a 500 what went wrong. Never the URL, a
+    /// signature, the body, a token, a key or the caller's `sub` itself.
+    pub fn log_line(&self, request_id: &str, elapsed: std::time::Duration) -> String {
         #[derive(Serialize)]
         struct Line<'a> {
+            request_id: &'a str,
             route: &'a str,
             status: u16,
             duration_us: u64,
+            caller: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             error: Option<&'a str>,
         }
         to_json(&Line {
+            request_id,
             route: self.route.as_str(),
             status: self.response.status,
             duration_us: elapsed.as_micros() as u64,
+            caller: self.caller.as_str(),
             error: self.internal_error.as_deref(),
         })
     }
