@@ -16,7 +16,7 @@ fn by_default_an_upload_needs_a_type_and_a_length_and_signs_them() {
     let url = assert_url(
         &a,
         &format!("/images/{SUB}/t1.png"),
-        "content-length;content-type;host",
+        "content-length;content-type;host;if-none-match",
     );
     let expected = expected_url(Method::Put, &format!("images/{SUB}/t1.png"), &PNG_5120, &[]);
     assert_eq!(url.as_str(), expected);
@@ -24,8 +24,8 @@ fn by_default_an_upload_needs_a_type_and_a_length_and_signs_them() {
         a.json(),
         json!({
             "presignedUrl": expected,
-            "headers": {"Content-Type": "image/png", "Content-Length": "5120"},
-            "expiresAt": "2026-11-25T12:30:00Z"
+            "headers": {"Content-Type": "image/png", "Content-Length": "5120", "If-None-Match": "*"},
+            "expiresAt": "2026-11-25T12:05:00Z"
         })
     );
     for (body, says) in [
@@ -70,7 +70,7 @@ fn a_checksum_is_signed_into_the_upload_url_and_listed_as_a_header() {
     let url = assert_url(
         &a,
         &format!("/images/{SUB}/t1.png"),
-        "content-length;content-type;host;x-amz-checksum-sha256",
+        "content-length;content-type;host;if-none-match;x-amz-checksum-sha256",
     );
     let mut headers = PNG_5120.to_vec();
     headers.push(("x-amz-checksum-sha256", EMPTY_SHA256));
@@ -80,7 +80,7 @@ fn a_checksum_is_signed_into_the_upload_url_and_listed_as_a_header() {
     );
     assert_eq!(
         a.json()["headers"],
-        json!({"Content-Type": "image/png", "Content-Length": "5120", "x-amz-checksum-sha256": EMPTY_SHA256})
+        json!({"Content-Type": "image/png", "Content-Length": "5120", "If-None-Match": "*", "x-amz-checksum-sha256": EMPTY_SHA256})
     );
     // A signed header, never a query parameter (which S3 would ignore).
     assert!(url
@@ -128,7 +128,10 @@ fn upload_form_answers_a_signed_post_policy_for_the_callers_key() {
             body["url"],
             "https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/"
         );
-        assert_eq!(body["expiresAt"], "2026-11-25T12:30:00Z");
+        assert_eq!(
+            body["expiresAt"], "2026-11-25T12:05:00Z",
+            "UPLOAD_URL_EXPIRES_SECONDS: 300"
+        );
         let fields = body["fields"].as_object().unwrap();
         assert_eq!(fields.len(), 7);
         // In the text, the order a form sends them (and botocore gives them): the policy and
@@ -155,7 +158,7 @@ fn upload_form_answers_a_signed_post_policy_for_the_callers_key() {
             .decode(fields["policy"].as_str().unwrap())
             .unwrap();
         let policy: Value = serde_json::from_slice(&policy).unwrap();
-        assert_eq!(policy["expiration"], "2026-11-25T12:30:00Z");
+        assert_eq!(policy["expiration"], "2026-11-25T12:05:00Z");
         assert_eq!(
             policy["conditions"],
             json!([

@@ -72,7 +72,12 @@ fn round_trip(s3: &LocalS3, app: &App, user: &str, tweet: &str, expect_virtual: 
         expect_virtual,
         "{put}"
     );
-    let (status, body) = send("PUT", &put, &[("Content-Type", "image/png")], PNG);
+    let (status, body) = send(
+        "PUT",
+        &put,
+        &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+        PNG,
+    );
     assert_eq!(
         status,
         200,
@@ -161,11 +166,23 @@ fn session_token_is_signed_and_cannot_be_swapped() {
     assert!(put.contains("X-Amz-Security-Token=FwoGZXIvYXdzEBYaDH%2F%2Ftoken%2Bvalue%3D%3D&"));
     let swapped = replace_param(&put, "X-Amz-Security-Token", "AnotherToken");
     assert_eq!(
-        send("PUT", &swapped, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            &swapped,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         403
     );
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         200
     );
 }
@@ -179,31 +196,79 @@ fn constrained_uploads_accept_only_the_signed_type_and_length() {
     let answer = ask_at(&app, "upload_url", body, clock_now());
     assert_eq!(
         answer["headers"],
-        json!({"Content-Type": "image/png", "Content-Length": len})
+        json!({"Content-Type": "image/png", "Content-Length": len, "If-None-Match": "*"})
     );
     let put = answer["presignedUrl"].as_str().unwrap();
+    assert!(
+        put.contains("&X-Amz-Expires=300&"),
+        "uploads live 5 minutes: {put}"
+    );
+    assert_eq!(
+        send("PUT", put, &[("Content-Type", "image/png")], PNG).0,
+        403,
+        "without If-None-Match: the signature fails"
+    );
 
     assert_eq!(
-        send("PUT", put, &[("Content-Type", "image/jpeg")], PNG).0,
+        send(
+            "PUT",
+            put,
+            &[("Content-Type", "image/jpeg"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         403,
         "other type"
     );
     assert_eq!(send("PUT", put, &[], PNG).0, 403, "missing type");
     let longer = [PNG, b"extra"].concat();
     assert_eq!(
-        send("PUT", put, &[("Content-Type", "image/png")], &longer).0,
+        send(
+            "PUT",
+            put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            &longer
+        )
+        .0,
         403,
         "other length"
     );
     assert!(!s3.object_path("images/u/constrained.png").exists());
     assert_eq!(
-        send("PUT", put, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         200,
         "matching"
     );
     assert_eq!(
         std::fs::read(s3.object_path("images/u/constrained.png")).unwrap(),
         PNG
+    );
+    // A replay of the same URL writes nothing: S3 answers 412 where an object is.
+    let other = {
+        let mut other = PNG.to_vec();
+        let last = other.len() - 1;
+        other[last] ^= 1;
+        other
+    };
+    for _ in 0..3 {
+        let (status, body) = send(
+            "PUT",
+            put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            &other,
+        );
+        assert_eq!(status, 412, "a replay: {}", String::from_utf8_lossy(&body));
+    }
+    assert_eq!(
+        std::fs::read(s3.object_path("images/u/constrained.png")).unwrap(),
+        PNG,
+        "the first upload stays, alone"
     );
 }
 
@@ -282,7 +347,13 @@ fn extra_signed_query_parameters_are_accepted_and_cannot_be_changed() {
     let app = app(&s3, "127.0.0.1", &[]);
     let put = url(&app, "upload_url", png_upload("u", "t"));
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         200
     );
 
@@ -328,7 +399,13 @@ fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
     let open = app(&s3, "127.0.0.1", &[("REQUIRE_UPLOAD_CONSTRAINTS", "false")]);
     let put = url(&open, "upload_url", ids("u", "page"));
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "text/html")], html).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "text/html"), ("If-None-Match", "*")],
+            html
+        )
+        .0,
         200
     );
     let get = url(&open, "download_url", ids("u", "page"));
@@ -353,13 +430,25 @@ fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
     assert_eq!(answer.response.status, 400);
     let put = url(&safe, "upload_url", png_upload("u", "page2"));
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "text/html")], PNG).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "text/html"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         403,
         "another type"
     );
     let big = vec![0u8; PNG.len() + 1];
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "image/png")], &big).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            &big
+        )
+        .0,
         403,
         "another size"
     );
@@ -387,6 +476,7 @@ fn a_checksum_bound_upload_stores_those_bytes_or_nothing() {
     };
     let headers = [
         ("Content-Type", "image/png"),
+        ("If-None-Match", "*"),
         ("x-amz-checksum-sha256", sha.as_str()),
     ];
 
@@ -408,12 +498,19 @@ fn a_checksum_bound_upload_stores_those_bytes_or_nothing() {
     // Without the header, or with another checksum: the signature fails.
     let put = ask("sum-no-header");
     assert_eq!(
-        send("PUT", &put, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         403
     );
     let other_sum = sha256_base64(&other);
     let changed = [
         ("Content-Type", "image/png"),
+        ("If-None-Match", "*"),
         ("x-amz-checksum-sha256", other_sum.as_str()),
     ];
     assert_eq!(send("PUT", &ask("sum-changed"), &changed, &other).0, 403);
@@ -569,7 +666,12 @@ fn a_signed_in_timeline_reads_another_users_image_through_one_batch_and_s3_says_
     let (status, answer) = signed_in(&app, "bob", "upload_url", upload);
     assert_eq!(status, 200, "{answer}");
     let put = answer["presignedUrl"].as_str().unwrap();
-    let (status, _) = send("PUT", put, &[("Content-Type", "image/png")], PNG);
+    let (status, _) = send(
+        "PUT",
+        put,
+        &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+        PNG,
+    );
     assert_eq!(status, 200);
 
     let timeline =

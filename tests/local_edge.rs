@@ -85,7 +85,13 @@ fn upload(app: &App, sub: &str, tweet: &str) {
     let put = signed_in(app, sub, "upload_url", body, clock_now());
     let url = put["presignedUrl"].as_str().unwrap();
     assert_eq!(
-        send("PUT", url, &[("Content-Type", "image/png")], PNG).0,
+        send(
+            "PUT",
+            url,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG
+        )
+        .0,
         200
     );
 }

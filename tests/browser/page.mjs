@@ -115,7 +115,7 @@ async function watch(page) {
   page.on("response", (r) => {
     const m = r.request().method();
     if ((m === "PUT" || m === "POST") && new URL(r.url()).port !== apiPort) {
-      w.uploads.push({ phase: w.phase, method: m, status: r.status(), headers: r.request().headers() });
+      w.uploads.push({ phase: w.phase, method: m, url: r.url(), status: r.status(), headers: r.request().headers() });
     }
   });
   w.apiCalls = (phase, path) => w.api.filter((a) => a.phase === phase && a.method === "POST" && a.path === path).length;
@@ -202,10 +202,23 @@ try {
       const preflights = w.s3Of(method).filter((r) => r.method === "OPTIONS");
       const passed = preflights.filter((r) => r.status >= 200 && r.status < 300 &&
         header(r.headers, "access-control-allow-origin") === new URL(apiUrl).origin &&
-        header(r.headers, "access-control-allow-headers").toLowerCase().includes("x-amz-checksum-sha256"));
-      check("put: a CORS preflight to the local S3 was sent and passed, allowing the checksum header",
+        header(r.headers, "access-control-allow-headers").toLowerCase().includes("x-amz-checksum-sha256") &&
+        header(r.headers, "access-control-allow-headers").toLowerCase().includes("if-none-match"));
+      check("put: a CORS preflight to the local S3 was sent and passed, allowing the checksum and If-None-Match headers",
             preflights.length >= 1 && passed.length === preflights.length,
             JSON.stringify(preflights.map((r) => [r.url.split("?")[0], r.status, header(r.headers, "access-control-allow-headers")])));
+      check("put: the PUT carried If-None-Match: * (the URL writes once)",
+            uploads.length === 1 && uploads[0].headers["if-none-match"] === "*",
+            String(uploads[0]?.headers["if-none-match"]));
+      // The same URL again, from the page, with the same headers and bytes: S3 refuses to
+      // write over what is there.
+      const replay = await page.evaluate(async ({ url, headers, bytes }) => {
+        const body = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+        const { ["content-length"]: _, ...sent } = headers;
+        return (await fetch(url, { method: "PUT", headers: sent, body })).status;
+      }, { url: uploads[0].url, headers: uploads[0].headers, bytes: p.image.toString("base64") });
+      check("put: the same URL sent again is answered 412 and the stored bytes are the first upload's",
+            replay === 412 && sameBytes(stored(userId, tweetId), p.image), String(replay));
     }
     if (shot(method)) await page.screenshot({ path: shot(method), fullPage: true });
   }

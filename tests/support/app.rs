@@ -158,14 +158,21 @@ pub fn expected_download_url(key: &str) -> String {
     signed_by_the_library(Method::Get, key, &[], &DOWNLOAD_QUERY, 3600 + 1800)
 }
 
-/// The URL the handler should have made, signed directly by the library.
+/// The URL the handler should have made, signed directly by the library: a constrained
+/// upload (its `headers` hold `if-none-match`) lives `UPLOAD_URL_EXPIRES_SECONDS`' 300 s,
+/// anything else the original's 1800 s.
 pub fn expected_url(
     method: Method,
     key: &str,
     headers: &[(&str, &str)],
     query: &[(&str, &str)],
 ) -> String {
-    signed_by_the_library(method, key, headers, query, 1800)
+    let lifetime = if headers.iter().any(|(k, _)| *k == "if-none-match") {
+        300
+    } else {
+        1800
+    };
+    signed_by_the_library(method, key, headers, query, lifetime)
 }
 
 fn signed_by_the_library(
@@ -193,7 +200,13 @@ fn signed_by_the_library(
     p.presign(&r, now()).unwrap()
 }
 
-pub const PNG_5120: [(&str, &str); 2] = [("content-type", "image/png"), ("content-length", "5120")];
+/// What a default upload URL for a 5120-byte PNG signs: its type, its length, and that it
+/// writes once.
+pub const PNG_5120: [(&str, &str); 3] = [
+    ("content-type", "image/png"),
+    ("content-length", "5120"),
+    ("if-none-match", "*"),
+];
 
 /// Checks a success answer and its URL part by part; returns the URL.
 pub fn assert_url(a: &Answer, key_path: &str, signed_headers: &str) -> url::Url {
@@ -215,10 +228,16 @@ pub fn assert_url(a: &Answer, key_path: &str, signed_headers: &str) -> url::Url 
     // NOW is on the hour: the start of its cache window too.
     assert_eq!(q["X-Amz-Date"], NOW);
     let download = q.contains_key("response-content-type");
-    let lifetime = if download { "5400" } else { "1800" };
+    let lifetime = if download {
+        "5400"
+    } else if signed_headers.contains("if-none-match") {
+        "300"
+    } else {
+        "1800"
+    };
     assert_eq!(
         q["X-Amz-Expires"], lifetime,
-        "the window (3600) plus the expiry for downloads"
+        "the window (3600) plus the expiry for downloads; 300 s for a constrained upload"
     );
     assert_eq!(q["X-Amz-SignedHeaders"], signed_headers);
     assert_eq!(q["X-Amz-Signature"].len(), 64);

@@ -53,6 +53,16 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// How long upload URLs and forms live: `UPLOAD_URL_EXPIRES_SECONDS`' default, or the
+    /// original's 1800 s under its open contract.
+    pub fn upload_lifetime(self) -> i64 {
+        if self == Profile::Original {
+            1800
+        } else {
+            300
+        }
+    }
+
     /// Every profile, in the order an input's length picks them.
     pub const ALL: [Profile; 4] = [
         Profile::SignedIn,
@@ -414,7 +424,9 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
     let body: Value = serde_json::from_str(r.body.as_deref().expect("a body")).expect("JSON");
     let claimed = request["userId"].as_str();
     match route {
-        Route::UploadForm => check_form(&body, &allowed_users(who, profile, route, claimed)),
+        Route::UploadForm => {
+            check_form(&body, &allowed_users(who, profile, route, claimed), profile)
+        }
         Route::DownloadBatch => {
             let urls = body["presignedUrls"].as_array().expect("URLs");
             let items = request["images"].as_array().expect("a batch was asked for");
@@ -448,10 +460,24 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
                 .unwrap_or_default();
             if !profile.trusted() {
                 assert!(
-                    url.contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&"),
+                    url.contains(
+                        "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bif-none-match&"
+                    ),
                     "{url}"
                 );
             }
+            // A constrained URL writes once.
+            if !headers.is_empty() {
+                assert!(
+                    headers
+                        .iter()
+                        .any(|(k, v)| k == "If-None-Match" && v == "*")
+                        && url.contains("if-none-match"),
+                    "{url} {headers:?}"
+                );
+            }
+            let lifetime = format!("&X-Amz-Expires={}&", profile.upload_lifetime());
+            assert!(url.contains(&lifetime), "{url}");
             let headers: Vec<(&str, &str)> = headers
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -586,7 +612,7 @@ fn edit(e: &mut Value, selector: u8, text: String) {
 /// A form: the signature verifies over the policy (plain HMAC, independently of the signer);
 /// the policy pins this bucket, an allowed key, one image type, 1 to the limit, until after
 /// the signing time; the fields match it.
-fn check_form(body: &Value, allowed: &[String]) {
+fn check_form(body: &Value, allowed: &[String], profile: Profile) {
     use crate::verifier::signature;
 
     assert_eq!(body["url"], format!("{ORIGIN}/"));
@@ -604,8 +630,9 @@ fn check_form(body: &Value, allowed: &[String]) {
             .expect("base64 policy"),
     )
     .expect("a JSON policy");
-    // The signing time plus the URL lifetime (1800 s), to the second.
-    let expires = SigningTime::from_unix_seconds(now().unix_seconds() + 1800).expect("a time");
+    // The signing time plus the upload lifetime, to the second.
+    let expires = SigningTime::from_unix_seconds(now().unix_seconds() + profile.upload_lifetime())
+        .expect("a time");
     assert_eq!(
         policy["expiration"].as_str(),
         Some(expires.rfc3339().as_str())

@@ -97,7 +97,7 @@ fn io_error(e: impl std::fmt::Display) -> io::Error {
 }
 
 /// Serves S3 over `root` on `listener` until the task is dropped. `buckets` are created as
-/// folders first; `cors_origins` may PUT (with `x-amz-checksum-sha256`), POST forms, GET and
+/// folders first; `cors_origins` may PUT (with `x-amz-checksum-sha256` and `If-None-Match`), POST forms, GET and
 /// HEAD from a browser. Virtual-hosted requests
 /// (`bucket.localhost:PORT`) and path-style ones (`127.0.0.1:PORT/bucket`) both work.
 pub async fn serve_s3(
@@ -129,6 +129,7 @@ pub async fn serve_s3(
             header::CONTENT_TYPE,
             header::CONTENT_LENGTH,
             header::HeaderName::from_static("x-amz-checksum-sha256"),
+            header::IF_NONE_MATCH,
         ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3000));

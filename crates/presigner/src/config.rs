@@ -11,6 +11,10 @@ use presigner_sigv4::{self as sigv4, Credentials};
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 /// The original's URL lifetime.
 pub const DEFAULT_EXPIRES_SECONDS: u64 = 1800;
+/// Upload URLs and forms are used seconds after they are handed out: they live this long
+/// unless `UPLOAD_URL_EXPIRES_SECONDS` says otherwise (5 minutes). Under the open contract
+/// (`REQUIRE_UPLOAD_CONSTRAINTS=false`) they keep the original's `URL_EXPIRES_SECONDS`.
+pub const DEFAULT_UPLOAD_EXPIRES_SECONDS: u64 = 300;
 /// S3 refuses single PUTs over 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 /// How many images one `download_urls` call may ask for unless `MAX_BATCH_IMAGES` says otherwise.
@@ -33,8 +37,11 @@ pub struct Config {
     pub endpoint: Endpoint,
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
     pub credentials: Credentials,
-    /// `URL_EXPIRES_SECONDS`, default 1800.
+    /// `URL_EXPIRES_SECONDS`, default 1800: download URLs.
     pub expiry: Expiry,
+    /// `UPLOAD_URL_EXPIRES_SECONDS`, default 300 (under the open contract,
+    /// `URL_EXPIRES_SECONDS`): upload URLs and forms.
+    pub upload_expiry: Expiry,
     /// `S3_FORCE_PATH_STYLE`: `true` is [`AddressingStyle::Path`]; default
     /// [`AddressingStyle::Auto`].
     pub addressing_style: AddressingStyle,
@@ -396,6 +403,14 @@ impl Config {
             true => AnonymousCallers::TrustBodyUserId,
             false => AnonymousCallers::Refused,
         };
+        let upload_expiry = match whole("UPLOAD_URL_EXPIRES_SECONDS", 0..=u64::MAX, "of seconds")? {
+            Some(secs) => {
+                Expiry::from_secs(secs).map_err(|e| problem("UPLOAD_URL_EXPIRES_SECONDS", e))?
+            }
+            None if upload_urls == UploadUrls::Open => expiry,
+            None => Expiry::from_secs(DEFAULT_UPLOAD_EXPIRES_SECONDS)
+                .map_err(|e| problem("UPLOAD_URL_EXPIRES_SECONDS", e))?,
+        };
         let cors_allow_origin = match get("CORS_ALLOW_ORIGIN") {
             None => CorsOrigin::any(),
             Some(v) => CorsOrigin::new(v.trim()).map_err(|e| problem("CORS_ALLOW_ORIGIN", e))?,
@@ -469,6 +484,7 @@ impl Config {
             endpoint,
             credentials,
             expiry,
+            upload_expiry,
             addressing_style,
             max_upload_bytes,
             upload_urls,

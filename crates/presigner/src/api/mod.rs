@@ -67,7 +67,8 @@ pub struct ApiRequest<'a> {
 pub struct App {
     presigner: Presigner,
     bucket: Bucket,
-    expiry: Expiry,
+    /// How long upload URLs and forms live.
+    upload_expiry: Expiry,
     max_upload_bytes: u64,
     upload_urls: UploadUrls,
     anonymous_callers: AnonymousCallers,
@@ -93,7 +94,7 @@ impl App {
                 config.addressing_style,
             )?,
             bucket: config.bucket,
-            expiry: config.expiry,
+            upload_expiry: config.upload_expiry,
             max_upload_bytes: config.max_upload_bytes,
             upload_urls: config.upload_urls,
             anonymous_callers: config.anonymous_callers,
@@ -178,7 +179,9 @@ impl App {
         Ok(self.respond(200, Some(body)))
     }
 
-    /// A PUT URL; the constraints are signed in as headers the uploader must send.
+    /// A PUT URL; the constraints are signed in as headers the uploader must send. A
+    /// constrained URL also signs `If-None-Match: *` (an S3 conditional write), so it writes
+    /// once: a replay of it gets 412 and stores no version.
     fn upload_url(
         &self,
         key: &ObjectKey,
@@ -194,7 +197,12 @@ impl App {
             }
         }
         let length_text = constraints.content_length.map(|n| n.to_string());
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(3);
+        // Unconstrained (the open contract), the answer is the original's: the URL alone.
+        let constrained = !constraints.is_empty();
+        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(4);
+        if constrained {
+            headers.push(("if-none-match", "*"));
+        }
         if let Some(t) = constraints.content_type {
             headers.push(("content-type", t.as_str()));
         }
@@ -206,11 +214,9 @@ impl App {
         }
         let object = ObjectRequest {
             headers: &headers,
-            ..ObjectRequest::new(s3::Method::Put, &self.bucket, key, self.expiry)
+            ..ObjectRequest::new(s3::Method::Put, &self.bucket, key, self.upload_expiry)
         };
         let url = self.sign(&object, now)?;
-        // Unconstrained (the open contract), the answer is the original's: the URL alone.
-        let constrained = !constraints.is_empty();
         let expires_at = if constrained {
             Some(self.expires_at(now)?)
         } else {
@@ -222,6 +228,7 @@ impl App {
                 content_type: constraints.content_type.map(ImageType::as_str),
                 content_length: length_text.as_deref(),
                 content_sha256: constraints.content_sha256.as_ref().map(|s| s.as_str()),
+                if_none_match: "*",
             }),
             expires_at: expires_at.as_deref(),
         }))
@@ -380,7 +387,7 @@ impl App {
             key,
             content_type: content_type.as_str(),
             content_length_range: (1, self.max_upload_bytes),
-            expiry: self.expiry,
+            expiry: self.upload_expiry,
         };
         let form = self
             .presigner
@@ -399,7 +406,7 @@ impl App {
 
     /// When what is signed at `now` stops working, RFC 3339.
     fn expires_at(&self, now: SigningTime) -> Result<String, ApiError> {
-        SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.expiry.secs()))
+        SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.upload_expiry.secs()))
             .map(|t| t.rfc3339())
             .map_err(|e| ApiError::Internal(e.to_string()))
     }

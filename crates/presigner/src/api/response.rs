@@ -195,6 +195,9 @@ pub(super) struct RequiredHeaders<'a> {
         skip_serializing_if = "Option::is_none"
     )]
     pub(super) content_sha256: Option<&'a str>,
+    /// `*`: the URL writes only where no object is (S3 conditional write).
+    #[serde(rename = "If-None-Match")]
+    pub(super) if_none_match: &'a str,
 }
 
 /// `{"url": ..., "fields": {...}, "expiresAt": ...}`; the fields in the order a form sends them.
