@@ -297,6 +297,13 @@ fn cloudfront_settings_are_checked_at_start_up_and_never_show_the_key() {
         ),
         ("CLOUDFRONT_DOMAIN", "d1.cloudfront.net/images", "domain"),
         ("CLOUDFRONT_DOMAIN", "d1..net", "domain"),
+        ("CLOUDFRONT_DOMAIN", "d1.cloudfront.net:443", "no port"),
+        (
+            "CLOUDFRONT_DOMAIN",
+            "https://d1.cloudfront.net:8443",
+            "no port",
+        ),
+        ("CLOUDFRONT_DOMAIN", key.as_str(), "not shown"),
     ] {
         let e = with(name, value);
         assert_eq!(e.variable, name, "{value}");

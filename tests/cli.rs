@@ -205,7 +205,7 @@ fn mistakes_give_one_line_on_stderr_and_exit_2() {
         (
             vec!["get", "s3://bucket/k", "--region", "r", "--bogus"],
             creds(),
-            "unknown option --bogus",
+            "unknown option \"--bogus\"",
         ),
         (
             vec!["get", "s3://bucket/k", "--region"],
@@ -598,7 +598,7 @@ fn cloudfront_mistakes_give_one_line_on_stderr_without_key_material() {
             "--at 99999999999999 is out of range",
         ),
         (vec!["--policy-resource", ""], "--policy-resource is empty"),
-        (vec!["--region", "us-east-1"], "unknown option --region"),
+        (vec!["--region", "us-east-1"], "unknown option \"--region\""),
         (
             vec!["https://d111111abcdef8.cloudfront.net/b.png"],
             "expected one URL",
@@ -634,6 +634,43 @@ fn cloudfront_mistakes_give_one_line_on_stderr_without_key_material() {
         args.extend(rest);
         check(&args, message);
     }
+
+    // A key pasted where an option or the URL goes: refused without echoing it.
+    let inline = format!("--private-key={good_text}");
+    check(
+        &[
+            "cloudfront",
+            url,
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+            &inline,
+        ],
+        "unknown option (an argument not shown",
+    );
+    check(
+        &[
+            "cloudfront",
+            &good_text,
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            &good,
+        ],
+        "unknown option (an argument not shown",
+    );
+    check(
+        &[
+            "cloudfront",
+            url,
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            &good,
+            "--expires-in",
+            &good_text,
+        ],
+        "--expires-in (an argument not shown",
+    );
 
     // Mistakes in the URL, with a good key.
     for (url, message) in [

@@ -44,7 +44,16 @@ impl PrivateKey {
         let mut found = None;
         for block in blocks(pem)? {
             match block.label {
-                "EC PARAMETERS" => continue,
+                // `openssl ecparam -genkey` writes the curve's OID first: it must be P-256's.
+                "EC PARAMETERS" => {
+                    let der = base64::engine::general_purpose::STANDARD
+                        .decode(block.body.as_bytes())
+                        .map_err(|_| Error::KeyNotPem)?;
+                    let mut parameters = Reader::new(&der);
+                    if parameters.expect(der::OID) != Some(PRIME256V1) || !parameters.is_empty() {
+                        return Err(Error::KeyWrongCurve);
+                    }
+                }
                 "PRIVATE KEY" | "EC PRIVATE KEY" if found.is_none() => found = Some(block),
                 "PRIVATE KEY" | "EC PRIVATE KEY" => {
                     return Err(Error::KeyMalformed("more than one private key"))
@@ -66,14 +75,27 @@ impl PrivateKey {
                 .decode(block.body.as_bytes())
                 .map_err(|_| Error::KeyNotPem)?,
         );
-        let scalar = match block.label {
-            "PRIVATE KEY" => pkcs8_scalar(&der)?,
-            _ => sec1_scalar(&der, true)?,
+        let parts = match block.label {
+            "PRIVATE KEY" => pkcs8_key(&der)?,
+            _ => sec1_key(&der, true)?,
         };
+        // Some encoders drop a leading zero byte of the scalar: right-align it.
         let mut bytes = Zeroizing::new([0u8; 32]);
-        bytes.copy_from_slice(scalar);
+        bytes[32 - parts.scalar.len()..].copy_from_slice(parts.scalar);
         let signing = SigningKey::from_bytes(bytes.as_ref().into())
             .map_err(|_| Error::KeyMalformed("the private scalar is not a valid P-256 key"))?;
+        // A public key stored beside the scalar must be the scalar's: a file damaged or put
+        // together from two keys is refused here, not by CloudFront on every request.
+        if let Some(public) = parts.public {
+            let derived = signing.verifying_key().to_encoded_point(false);
+            if public != derived.as_bytes()
+                && public != signing.verifying_key().to_encoded_point(true).as_bytes()
+            {
+                return Err(Error::KeyMalformed(
+                    "the public key in the file is not the private key's",
+                ));
+            }
+        }
         Ok(PrivateKey { signing })
     }
 }
@@ -121,8 +143,16 @@ fn blocks(pem: &str) -> Result<Vec<Block<'_>>, Error> {
     Ok(out)
 }
 
-/// PKCS#8 `PrivateKeyInfo`: version, algorithm (must be EC on P-256), the SEC1 key.
-fn pkcs8_scalar(der: &[u8]) -> Result<&[u8], Error> {
+/// What a key file holds: the private scalar (big-endian, at most 32 bytes) and, if stored,
+/// the public point (SEC1 encoding).
+struct KeyParts<'a> {
+    scalar: &'a [u8],
+    public: Option<&'a [u8]>,
+}
+
+/// PKCS#8 `PrivateKeyInfo` (or v2 `OneAsymmetricKey`): version, algorithm (EC on P-256, no
+/// other parameter), the SEC1 key, then only `[0]` attributes and `[1]` a public key.
+fn pkcs8_key(der: &[u8]) -> Result<KeyParts<'_>, Error> {
     const BAD: Error = Error::KeyMalformed("not a PKCS#8 private key");
     let mut outer = Reader::new(der);
     let mut info = Reader::new(outer.expect(der::SEQUENCE).ok_or(BAD)?);
@@ -139,15 +169,32 @@ fn pkcs8_scalar(der: &[u8]) -> Result<&[u8], Error> {
         RSA_ENCRYPTION => return Err(Error::KeyIsRsa),
         _ => return Err(Error::KeyWrongCurve),
     }
-    if algorithm.expect(der::OID) != Some(PRIME256V1) {
+    if algorithm.expect(der::OID) != Some(PRIME256V1) || !algorithm.is_empty() {
         return Err(Error::KeyWrongCurve);
     }
-    sec1_scalar(info.expect(der::OCTET_STRING).ok_or(BAD)?, false)
+    let mut parts = sec1_key(info.expect(der::OCTET_STRING).ok_or(BAD)?, false)?;
+    let mut last = 0;
+    while let Some(element) = info.next() {
+        match element.tag {
+            der::CONTEXT_0 if last < 1 => last = 1,
+            // `[1] IMPLICIT BIT STRING`: an unused-bits byte, then the point.
+            0x81 if last < 2 => {
+                last = 2;
+                let point = element.contents.strip_prefix(&[0]).ok_or(BAD)?;
+                if parts.public.is_some_and(|p| p != point) {
+                    return Err(BAD);
+                }
+                parts.public = Some(point);
+            }
+            _ => return Err(BAD),
+        }
+    }
+    Ok(parts)
 }
 
 /// SEC1 `ECPrivateKey`: version 1, the scalar, then optionally `[0]` the curve (which must be
-/// P-256; required when the key stands alone) and `[1]` the public key.
-fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
+/// P-256; required when the key stands alone) and `[1]` the public key, in that order.
+fn sec1_key(der: &[u8], standalone: bool) -> Result<KeyParts<'_>, Error> {
     const BAD: Error = Error::KeyMalformed("not an EC private key");
     let mut outer = Reader::new(der);
     let mut key = Reader::new(outer.expect(der::SEQUENCE).ok_or(BAD)?);
@@ -155,20 +202,25 @@ fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
         return Err(BAD);
     }
     let scalar = key.expect(der::OCTET_STRING).ok_or(BAD)?;
-    let mut curve_named = false;
+    let (mut curve_named, mut public, mut last) = (false, None, 0);
     while let Some(element) = key.next() {
         match element.tag {
-            der::CONTEXT_0 => {
+            der::CONTEXT_0 if last < 1 => {
+                last = 1;
                 let mut parameters = Reader::new(element.contents);
                 if parameters.expect(der::OID) != Some(PRIME256V1) || !parameters.is_empty() {
                     return Err(Error::KeyWrongCurve);
                 }
                 curve_named = true;
             }
-            der::CONTEXT_1 => {
-                Reader::new(element.contents)
-                    .expect(der::BIT_STRING)
-                    .ok_or(BAD)?;
+            der::CONTEXT_1 if last < 2 => {
+                last = 2;
+                let mut inner = Reader::new(element.contents);
+                let bits = inner.expect(der::BIT_STRING).ok_or(BAD)?;
+                if !inner.is_empty() {
+                    return Err(BAD);
+                }
+                public = Some(bits.strip_prefix(&[0]).ok_or(BAD)?);
             }
             _ => return Err(BAD),
         }
@@ -176,8 +228,10 @@ fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
     if standalone && !curve_named {
         return Err(Error::KeyWrongCurve);
     }
-    if scalar.len() != 32 {
+    // P-256 scalars are 32 bytes; a shorter one lost leading zeros, a longer one is another
+    // curve's.
+    if scalar.is_empty() || scalar.len() > 32 {
         return Err(Error::KeyWrongCurve);
     }
-    Ok(scalar)
+    Ok(KeyParts { scalar, public })
 }

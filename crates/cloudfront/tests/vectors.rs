@@ -229,3 +229,77 @@ fn key_pair_ids_and_urls_are_checked() {
         );
     }
 }
+
+/// A SEC1 `ECPrivateKey` PEM built by hand: `scalar`, the P-256 OID, and `public` if given.
+fn sec1_pem(scalar: &[u8], public: Option<&[u8]>, extra: &[u8]) -> String {
+    let mut body = vec![0x02, 0x01, 0x01, 0x04, scalar.len() as u8];
+    body.extend_from_slice(scalar);
+    body.extend_from_slice(&[
+        0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ]);
+    if let Some(point) = public {
+        body.extend_from_slice(&[
+            0xa1,
+            point.len() as u8 + 3,
+            0x03,
+            point.len() as u8 + 1,
+            0x00,
+        ]);
+        body.extend_from_slice(point);
+    }
+    body.extend_from_slice(extra);
+    let mut der = vec![0x30, body.len() as u8];
+    der.extend(body);
+    let text = base64::engine::general_purpose::STANDARD.encode(der);
+    format!("-----BEGIN EC PRIVATE KEY-----\n{text}\n-----END EC PRIVATE KEY-----\n")
+}
+
+#[test]
+fn a_key_file_whose_parts_disagree_is_refused_at_load() {
+    let doc: Value = serde_json::from_str(&read("urls.json")).unwrap();
+    let scalar = hex::decode(doc["rfc6979"]["private_key_hex"].as_str().unwrap()).unwrap();
+    let point = public_point();
+    // Built by hand, the file loads and signs as the vectors' key does.
+    let good = PrivateKey::from_pem(&sec1_pem(&scalar, Some(&point), &[])).unwrap();
+    let reference = signer("test-key-sec1.pem");
+    assert_eq!(
+        Signer::new(KeyPairId::new("K2JCJMDEHXQW5F").unwrap(), good).sign(b"x"),
+        reference.sign(b"x")
+    );
+    // Another public key beside the scalar, an element after the public key, a stray byte.
+    let mut other = point.clone();
+    other[40] ^= 1;
+    for bad in [
+        sec1_pem(&scalar, Some(&other), &[]),
+        sec1_pem(&scalar, Some(&point), &[0x04, 0x00]),
+        sec1_pem(&scalar, Some(&point[..64]), &[]),
+    ] {
+        assert!(
+            matches!(PrivateKey::from_pem(&bad), Err(Error::KeyMalformed(_))),
+            "{bad}"
+        );
+    }
+    // EC PARAMETERS for another curve (secp384r1) in front of a P-256 key.
+    let p384 = "-----BEGIN EC PARAMETERS-----\nBgUrgQQAIg==\n-----END EC PARAMETERS-----\n";
+    let mixed = format!("{p384}{}", sec1_pem(&scalar, None, &[]));
+    assert_eq!(
+        PrivateKey::from_pem(&mixed).unwrap_err(),
+        Error::KeyWrongCurve
+    );
+}
+
+#[test]
+fn a_scalar_that_lost_its_leading_zero_byte_still_loads() {
+    let mut scalar = [0u8; 32];
+    for (i, b) in scalar.iter_mut().enumerate().skip(1) {
+        *b = i as u8;
+    }
+    let padded = PrivateKey::from_pem(&sec1_pem(&scalar, None, &[])).unwrap();
+    let short = PrivateKey::from_pem(&sec1_pem(&scalar[1..], None, &[])).unwrap();
+    let sign = |k| Signer::new(KeyPairId::new("K1").unwrap(), k).sign(b"m");
+    assert_eq!(sign(padded), sign(short));
+    assert_eq!(
+        PrivateKey::from_pem(&sec1_pem(&[1u8; 33], None, &[])).unwrap_err(),
+        Error::KeyWrongCurve
+    );
+}

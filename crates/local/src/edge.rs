@@ -106,14 +106,32 @@ fn cf_base64(text: &str) -> Result<Vec<u8>, Refusal> {
 }
 
 /// CloudFront's wildcard match: `*` any run of characters (none too), `?` exactly one.
+/// Greedy with one backtrack point (the last `*`), so it takes at most pattern x text steps
+/// whatever the pattern, never the exponential time of trying every split.
 pub fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.split_first(), text.split_first()) {
-        (None, _) => text.is_empty(),
-        (Some((b'*', rest)), _) => (0..=text.len()).any(|skip| wildcard_match(rest, &text[skip..])),
-        (Some((b'?', rest)), Some((_, more))) => wildcard_match(rest, more),
-        (Some((p, rest)), Some((t, more))) if p == t => wildcard_match(rest, more),
-        _ => false,
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// Checks `url` at `now` (Unix seconds) as CloudFront would, against `keys`.
@@ -165,6 +183,17 @@ pub fn verify(url: &str, keys: &KeyGroup, now: u64) -> Result<(), Refusal> {
     };
     let resource = statement["Resource"].as_str().ok_or(Refusal::BadPolicy)?;
     let condition = &statement["Condition"];
+    // Only what this edge can check: a statement or condition it does not know (an
+    // IpAddress, say) is refused rather than ignored.
+    let known = |v: &Value, keys: &[&str]| {
+        v.as_object()
+            .is_some_and(|o| o.keys().all(|k| keys.contains(&k.as_str())))
+    };
+    if !known(statement, &["Resource", "Condition"])
+        || !known(condition, &["DateLessThan", "DateGreaterThan"])
+    {
+        return Err(Refusal::BadPolicy);
+    }
     let less = condition["DateLessThan"]["AWS:EpochTime"]
         .as_u64()
         .ok_or(Refusal::BadPolicy)?;
@@ -284,8 +313,11 @@ fn percent_decode(text: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -293,4 +325,26 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard_match;
+
+    #[test]
+    fn wildcards_match_as_cloudfront_documents_and_in_bounded_time() {
+        let m = |p: &str, t: &str| wildcard_match(p.as_bytes(), t.as_bytes());
+        assert!(m("https://d/images/*", "https://d/images/a/b.png"));
+        assert!(m("https://d/images/*", "https://d/images/"));
+        assert!(!m("https://d/images/a/*", "https://d/images/ab/c.png"));
+        assert!(m("https://d/?.png", "https://d/a.png"));
+        assert!(!m("https://d/?.png", "https://d/.png"));
+        assert!(m("*a*b*c", "xxaxxbxxc"));
+        assert!(!m("*a*b*c", "xxaxxbxx"));
+        assert!(m("a*", "a") && !m("a", "ab") && m("*", ""));
+        // Many stars against a long text that does not match: quick, not exponential.
+        let pattern = "*a".repeat(30) + "b";
+        let text = "a".repeat(5000);
+        assert!(!m(&pattern, &text));
+    }
 }

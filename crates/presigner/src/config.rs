@@ -181,15 +181,21 @@ fn cloudfront_origin(value: &str) -> Result<String, String> {
             && p.bytes().all(|b| b.is_ascii_digit())
             && p.parse::<u16>().is_ok_and(|n| n > 0)
     });
+    // The value is never echoed: a key pasted into the wrong variable would reach the log.
     if !name_ok || !port_ok {
-        return Err(format!(
-            "{value:?} is not a domain name: give the distribution's domain, such as d111111abcdef8.cloudfront.net"
-        ));
+        return Err("is not a domain name: give the distribution's domain, such as d111111abcdef8.cloudfront.net (the value is not shown)".to_owned());
     }
-    if scheme == "http" && !matches!(name, "127.0.0.1" | "localhost") {
-        return Err(format!(
-            "{value:?}: CloudFront URLs are https; http:// is only for a local edge on 127.0.0.1 or localhost"
-        ));
+    let loopback = matches!(name, "127.0.0.1" | "localhost");
+    if scheme == "http" && !loopback {
+        return Err(
+            "must be an https domain: http:// is only for a local edge on 127.0.0.1 or localhost"
+                .to_owned(),
+        );
+    }
+    // CloudFront answers on 443 only, and a signed resource with a port would never match
+    // the URL a browser sends (it drops :443).
+    if scheme == "https" && port.is_some() {
+        return Err("takes no port: CloudFront serves https on 443 (a port is only for a local edge over http://)".to_owned());
     }
     Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
 }

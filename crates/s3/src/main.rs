@@ -67,6 +67,20 @@ fn utf8_args(args: impl Iterator<Item = OsString>) -> Result<Vec<String>, String
         .collect()
 }
 
+/// An argument as an error may quote it: short, one line, and nothing that looks like a key
+/// (a PEM pasted where an option or a value was expected must not reach a terminal or a CI
+/// log); otherwise a placeholder.
+fn shown(arg: &str) -> String {
+    let plain = arg.len() <= 40
+        && !arg.contains("-----")
+        && arg.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    if plain {
+        format!("{arg:?}")
+    } else {
+        "(an argument not shown: long, multi-line or key-like)".to_owned()
+    }
+}
+
 /// What the command line asks for.
 enum Command {
     Sign(Args),
@@ -108,16 +122,21 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "-V" | "--version" => return Ok(Command::Version),
             "--expires-in" => {
                 let v = value("--expires-in")?;
-                parsed.expires_in = v
-                    .parse()
-                    .map_err(|_| format!("--expires-in {v:?} is not a whole number of seconds"))?;
+                parsed.expires_in = v.parse().map_err(|_| {
+                    format!(
+                        "--expires-in {} is not a whole number of seconds",
+                        shown(&v)
+                    )
+                })?;
             }
             "--region" => parsed.region = Some(value("--region")?),
             "--endpoint-url" => parsed.endpoint_url = Some(value("--endpoint-url")?),
             "--content-type" => parsed.content_type = Some(value("--content-type")?),
             "--at" => parsed.at = Some(value("--at")?),
             "--path-style" => parsed.style = AddressingStyle::Path,
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown option {}", shown(flag)))
+            }
             _ => positional.push(arg),
         }
     }
@@ -249,6 +268,8 @@ fn main() -> ExitCode {
 #[cfg(feature = "cloudfront")]
 mod cloudfront {
     use std::fmt;
+
+    use crate::shown;
     use std::io::Read;
 
     use presigner_cloudfront::{Error, KeyPairId, Policy, PrivateKey, Signer};
@@ -322,7 +343,9 @@ URL or has a *; then it is custom (Policy=).";
                 }
                 "--policy-resource" => parsed.policy_resource = Some(value("--policy-resource")?),
                 "--at" => parsed.at = Some(parse_when("--at", &value("--at")?)?),
-                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+                flag if flag.starts_with("--") => {
+                    return Err(format!("unknown option {}", shown(flag)))
+                }
                 _ => urls.push(arg),
             }
         }
@@ -358,9 +381,12 @@ URL or has a *; then it is custom (Policy=).";
     }
 
     fn parse_expires_in(v: &str) -> Result<u64, String> {
-        let secs: u64 = v
-            .parse()
-            .map_err(|_| format!("--expires-in {v:?} is not a whole number of seconds"))?;
+        let secs: u64 = v.parse().map_err(|_| {
+            format!(
+                "--expires-in {} is not a whole number of seconds",
+                shown(&v)
+            )
+        })?;
         if !(1..=MAX_EXPIRES_IN).contains(&secs) {
             return Err(format!(
                 "--expires-in {secs} is out of range: 1 to {MAX_EXPIRES_IN} seconds (365 days; \
@@ -404,7 +430,8 @@ URL or has a *; then it is custom (Policy=).";
             .map(|t| t.unix_seconds() as u64)
             .map_err(|_| {
                 format!(
-                    "{option} {text:?} is not a time: give Unix seconds or YYYY-MM-DDThh:mm:ssZ (UTC)"
+                    "{option} {} is not a time: give Unix seconds or YYYY-MM-DDThh:mm:ssZ (UTC)",
+                    shown(text)
                 )
             })
     }
