@@ -384,7 +384,7 @@ URL or has a *; then it is custom (Policy=).";
         let secs: u64 = v.parse().map_err(|_| {
             format!(
                 "--expires-in {} is not a whole number of seconds",
-                shown(&v)
+                shown(v)
             )
         })?;
         if !(1..=MAX_EXPIRES_IN).contains(&secs) {
