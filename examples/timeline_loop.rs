@@ -8,7 +8,7 @@
 //!
 //! Arguments: images per request (1 asks `download_url`, more ask `download_urls`), `warm`
 //! (the same window every time: the memo answers) or `cold` (a new window every time: every
-//! URL signed), and N. The difference between N = 1001 and N = 1, over 1000, is the
+//! URL signed), N, and optionally `cloudfront` (CloudFront URLs instead of S3's). The difference between N = 1001 and N = 1, over 1000, is the
 //! instructions per request.
 
 use std::hint::black_box;
@@ -35,7 +35,8 @@ fn main() {
     let cold = args.next().as_deref() == Some("cold");
     let n: i64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let token = lambda_sized_token();
-    let env = [
+    let key = presigner_test_support::edge::test_private_key();
+    let mut env = vec![
         ("S3_BUCKET_NAME", "presigner-bench-bucket"),
         ("AWS_REGION", "ap-northeast-1"),
         ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
@@ -45,6 +46,13 @@ fn main() {
         ),
         ("AWS_SESSION_TOKEN", token.as_str()),
     ];
+    if args.next().as_deref() == Some("cloudfront") {
+        env.extend([
+            ("CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net"),
+            ("CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F"),
+            ("CLOUDFRONT_PRIVATE_KEY", key.as_str()),
+        ]);
+    }
     let config = Config::from_lookup(|k| {
         env.iter()
             .find(|(name, _)| *name == k)

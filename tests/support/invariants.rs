@@ -184,12 +184,9 @@ pub fn check_body(data: &[u8]) {
             let items = json["images"].as_array().expect("images");
             assert_eq!(items.len(), images.len());
             for (item, image) in items.iter().zip(&images) {
-                assert_eq!(item["tweetId"].as_str(), Some(image.tweet_id.as_str()));
-                check_id(image.tweet_id.as_str());
-                assert_eq!(
-                    item["userId"].as_str(),
-                    image.user_id.as_ref().map(|u| u.as_str())
-                );
+                assert_eq!(item["tweetId"].as_str(), Some(&*image.tweet_id));
+                check_id(&image.tweet_id);
+                assert_eq!(item["userId"].as_str(), image.user_id.as_deref());
             }
         }
         Err(e) => {

@@ -381,12 +381,9 @@ URL or has a *; then it is custom (Policy=).";
     }
 
     fn parse_expires_in(v: &str) -> Result<u64, String> {
-        let secs: u64 = v.parse().map_err(|_| {
-            format!(
-                "--expires-in {} is not a whole number of seconds",
-                shown(v)
-            )
-        })?;
+        let secs: u64 = v
+            .parse()
+            .map_err(|_| format!("--expires-in {} is not a whole number of seconds", shown(v)))?;
         if !(1..=MAX_EXPIRES_IN).contains(&secs) {
             return Err(format!(
                 "--expires-in {secs} is out of range: 1 to {MAX_EXPIRES_IN} seconds (365 days; \

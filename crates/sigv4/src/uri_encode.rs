@@ -32,30 +32,50 @@ const fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
-const KEEP: [bool; 256] = {
+/// Per byte: kept as it is in a query name or value ([`unreserved`]).
+const KEEP: [bool; 256] = keep_table(false);
+/// Per byte: kept as it is in a path (`/` too).
+const KEEP_IN_PATH: [bool; 256] = keep_table(true);
+
+const fn keep_table(slash: bool) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        table[b] = unreserved(b as u8);
+        table[b] = unreserved(b as u8) || (slash && b == b'/' as usize);
         b += 1;
     }
     table
-};
+}
 
 fn encode_runs(out: &mut String, input: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let keep = if keep_slash { &KEEP_IN_PATH } else { &KEEP };
     let bytes = input.as_bytes();
+    // Most keys and values need no encoding at all: find that out with comparisons the
+    // compiler vectorises, and copy them whole.
+    let encode_any = bytes.iter().fold(false, |any, &b| {
+        let kept = b.is_ascii_alphanumeric()
+            | (b == b'-')
+            | (b == b'.')
+            | (b == b'_')
+            | (b == b'~')
+            | (keep_slash & (b == b'/'));
+        any | !kept
+    });
+    if !encode_any {
+        out.push_str(input);
+        return;
+    }
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if KEEP[usize::from(b)] || (keep_slash && b == b'/') {
-            continue;
-        }
+    while let Some(offset) = bytes[run..].iter().position(|&b| !keep[usize::from(b)]) {
+        let i = run + offset;
         // A run of kept bytes starts after an encoded byte and holds only ASCII, so a
         // non-empty run lies between characters. An empty one may sit inside a multi-byte
         // character, where even an empty slice would panic: skip it.
         if run < i {
             out.push_str(&input[run..i]);
         }
+        let b = bytes[i];
         out.push('%');
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));

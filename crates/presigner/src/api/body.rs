@@ -32,6 +32,13 @@ pub struct Id(String);
 impl Id {
     /// Checks `value`, naming `field` in the error.
     pub fn new(field: &'static str, value: &str) -> Result<Self, ApiError> {
+        Id::check(field, value)?;
+        Ok(Id(value.to_owned()))
+    }
+
+    /// What [`Id::new`] checks, without keeping the value (a batch keeps its ids where they
+    /// lie in the body).
+    pub fn check(field: &'static str, value: &str) -> Result<(), ApiError> {
         if value.is_empty() {
             return Err(ApiError::EmptyField(field));
         }
@@ -51,7 +58,7 @@ impl Id {
                 "must not contain control characters",
             ));
         }
-        Ok(Id(value.to_owned()))
+        Ok(())
     }
 
     /// The id.
@@ -174,18 +181,26 @@ pub struct UrlRequest {
     pub constraints: UploadConstraints,
 }
 
-/// One image of a batch: whose (`userId`, when given) and which (`tweetId`).
+/// One image of a body: whose (`userId`, when given) and which (`tweetId`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+struct ImageRef {
+    user_id: Option<Id>,
+    tweet_id: Id,
+}
+
+/// One image of a batch, checked as an [`Id`] is: whose (`userId`, when given) and which
+/// (`tweetId`), borrowed from the body where they hold no escape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchImage<'a> {
     /// `userId`, when given.
-    pub user_id: Option<Id>,
+    pub user_id: Option<Cow<'a, str>>,
     /// `tweetId`.
-    pub tweet_id: Id,
+    pub tweet_id: Cow<'a, str>,
 }
 
 /// Parses and checks a batch body: `{"images": [...]}` with 1 to `max_images` items, each
 /// `{"userId"?, "tweetId"}`. An item's error names it (`images[3].tweetId ...`).
-pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiError> {
+pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>, ApiError> {
     if body.len() > MAX_BATCH_BODY_BYTES {
         return Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES));
     }
@@ -203,10 +218,10 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
                 return Err(ApiError::BatchSize(max_images));
             }
             return items
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(index, item)| {
-                    plain_image_ref(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
+                    plain_image(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
                 })
                 .collect();
         }
@@ -231,7 +246,12 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<ImageRef>, ApiE
             let Value::Object(item) = item else {
                 return Err(ApiError::ImageNotAnObject(index));
             };
-            image_ref(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
+            image_ref(item)
+                .map(|image| BatchImage {
+                    user_id: image.user_id.map(|id| Cow::Owned(id.0)),
+                    tweet_id: Cow::Owned(image.tweet_id.0),
+                })
+                .map_err(|e| ApiError::InImage(index, Box::new(e)))
         })
         .collect()
 }
@@ -313,19 +333,15 @@ impl<'de> serde::Deserialize<'de> for BorrowedOrOwned<'de> {
     }
 }
 
-fn plain_image_ref(item: &PlainImage) -> Result<ImageRef, ApiError> {
-    let user_id = item
-        .user_id
-        .as_deref()
-        .map(|v| Id::new("userId", v))
-        .transpose()?;
-    let tweet_id = item
-        .tweet_id
-        .as_deref()
-        .ok_or(ApiError::MissingField("tweetId"))?;
-    Ok(ImageRef {
-        user_id,
-        tweet_id: Id::new("tweetId", tweet_id)?,
+fn plain_image(item: PlainImage<'_>) -> Result<BatchImage<'_>, ApiError> {
+    if let Some(user_id) = &item.user_id {
+        Id::check("userId", user_id)?;
+    }
+    let tweet_id = item.tweet_id.ok_or(ApiError::MissingField("tweetId"))?;
+    Id::check("tweetId", &tweet_id)?;
+    Ok(BatchImage {
+        user_id: item.user_id,
+        tweet_id,
     })
 }
 
@@ -525,10 +541,10 @@ mod tests {
         // field or a number: the general one. Same answers either way.
         let plain = br#"{"images":[{"userId":"b\u006fb","tweetId":"t","x":1},{"userId":null,"tweetId":"t2"}],"more":true}"#;
         let images = parse_batch(plain, 5).unwrap();
-        assert_eq!(images[0].user_id.as_ref().unwrap().as_str(), "bob");
+        assert_eq!(images[0].user_id.as_deref(), Some("bob"));
         assert_eq!(images[1].user_id, None);
         let duplicate = br#"{"images":[{"tweetId":"a","tweetId":"b"}]}"#;
-        assert_eq!(parse_batch(duplicate, 5).unwrap()[0].tweet_id.as_str(), "b");
+        assert_eq!(parse_batch(duplicate, 5).unwrap()[0].tweet_id, "b");
         assert_eq!(
             parse_batch(br#"{"images":[{"tweetId":5}]}"#, 5),
             Err(ApiError::InImage(
@@ -574,9 +590,9 @@ mod tests {
         ]);
         let images = parse_batch(&body, 3).unwrap();
         assert_eq!(images.len(), 3);
-        assert_eq!(images[0].user_id.as_ref().unwrap().as_str(), "bob");
+        assert_eq!(images[0].user_id.as_deref(), Some("bob"));
         assert_eq!(images[1].user_id, None);
-        assert_eq!(images[1].tweet_id.as_str(), "t2");
+        assert_eq!(images[1].tweet_id, "t2");
         assert_eq!(images[0], images[2]);
     }
 

@@ -46,6 +46,20 @@ impl Access {
             (None, None) => Err(ApiError::MissingField("userId")),
         }
     }
+
+    /// [`Access::folder`] for an id already checked and kept where it lies.
+    pub(super) fn folder_of<'a>(&'a self, claimed: Option<&'a str>) -> Result<&'a str, ApiError> {
+        match (claimed, &self.own) {
+            (Some(claimed), Some(own))
+                if claimed != own.as_str() && self.others == Others::Refused =>
+            {
+                Err(ApiError::IdentityMismatch)
+            }
+            (Some(claimed), _) => Ok(claimed),
+            (None, Some(own)) => Ok(own.as_str()),
+            (None, None) => Err(ApiError::MissingField("userId")),
+        }
+    }
 }
 
 impl App {

@@ -13,9 +13,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use presigner_cloudfront::{Grant, Policy};
+use presigner_cloudfront::Policy;
 use presigner_sigv4::uri_encode::encode_path_into;
 
 use super::{ApiError, DownloadTerms};
@@ -31,10 +31,11 @@ pub(super) struct EdgeDownloads {
     grants: Mutex<Grants>,
 }
 
+/// This window's grants, by the folder they cover (`""` for every image).
 #[derive(Default)]
 struct Grants {
     signed_at: i64,
-    by_resource: HashMap<String, Grant>,
+    by_folder: HashMap<String, Arc<str>>,
 }
 
 impl fmt::Debug for EdgeDownloads {
@@ -78,7 +79,8 @@ impl EdgeDownloads {
         resource
     }
 
-    /// Appends the signed URL for the object `key` under `scope` on `terms`.
+    /// Appends the signed URL for the object `key` under `scope` on `terms`: the window's
+    /// grant for the scope (signed now if this process has none yet), after the key's path.
     pub(super) fn append_url(
         &self,
         key: &str,
@@ -86,36 +88,46 @@ impl EdgeDownloads {
         terms: &DownloadTerms,
         out: &mut String,
     ) -> Result<(), ApiError> {
+        let query = self.grant(scope, terms)?;
+        out.push_str(&self.origin);
+        out.push('/');
+        encode_path_into(out, key);
+        out.push('?');
+        out.push_str(&query);
+        Ok(())
+    }
+
+    /// The query of the window's grant for `scope`.
+    fn grant(&self, scope: Scope, terms: &DownloadTerms) -> Result<Arc<str>, ApiError> {
+        let folder = match scope {
+            Scope::AllImages => "",
+            Scope::Folder(folder) => folder,
+        };
+        let signed_at = terms.signed_at.unix_seconds();
+        let mut grants = self
+            .grants
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if grants.signed_at != signed_at || grants.by_folder.len() >= GRANTS_KEPT {
+            grants.by_folder.clear();
+            grants.signed_at = signed_at;
+        }
+        if let Some(query) = grants.by_folder.get(folder) {
+            return Ok(query.clone());
+        }
         let resource = self.resource(scope);
         if resource[..resource.len() - 1].contains(['*', '?']) {
             return Err(ApiError::Internal(
                 "a CloudFront resource holds a wildcard character".to_owned(),
             ));
         }
-        let signed_at = terms.signed_at.unix_seconds();
-        let mut grants = self
-            .grants
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if grants.signed_at != signed_at || grants.by_resource.len() >= GRANTS_KEPT {
-            grants.by_resource.clear();
-            grants.signed_at = signed_at;
-        }
-        if !grants.by_resource.contains_key(&resource) {
-            let policy = Policy {
-                resource: &resource,
-                date_less_than: (signed_at + i64::from(terms.lifetime.secs())) as u64,
-                date_greater_than: None,
-            };
-            let grant = self.signer.grant(&policy);
-            grants.by_resource.insert(resource.clone(), grant);
-        }
-        let grant = &grants.by_resource[&resource];
-        out.push_str(&self.origin);
-        out.push('/');
-        encode_path_into(out, key);
-        out.push('?');
-        out.push_str(grant.query());
-        Ok(())
+        let policy = Policy {
+            resource: &resource,
+            date_less_than: (signed_at + i64::from(terms.lifetime.secs())) as u64,
+            date_greater_than: None,
+        };
+        let query: Arc<str> = self.signer.grant(&policy).query().into();
+        grants.by_folder.insert(folder.to_owned(), query.clone());
+        Ok(query)
     }
 }

@@ -262,15 +262,15 @@ impl App {
         let mut json = String::with_capacity(images.len() * 1800 + 80);
         json.push_str(r#"{"presignedUrls":["#);
         let mut key = String::with_capacity(300);
-        for (index, image) in images.into_iter().enumerate() {
+        for (index, image) in images.iter().enumerate() {
             let folder = access
-                .folder(image.user_id)
+                .folder_of(image.user_id.as_deref())
                 .map_err(|e| ApiError::InImage(index, Box::new(e)))?;
             if index > 0 {
                 json.push(',');
             }
             key.clear();
-            write_image_key(&mut key, &folder, &image.tweet_id);
+            write_image_key(&mut key, folder, &image.tweet_id);
             self.sign_download_into(&key, &terms, &mut json)?;
         }
         json.push_str(r#"],"expiresAt":"#);
@@ -415,13 +415,13 @@ impl App {
 /// `images/{user}/{tweet}.png`.
 fn image_key(user: &Id, tweet: &Id) -> Result<ObjectKey, ApiError> {
     let mut key = String::with_capacity(12 + user.as_str().len() + tweet.as_str().len());
-    write_image_key(&mut key, user, tweet);
+    write_image_key(&mut key, user.as_str(), tweet.as_str());
     ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// Appends `images/{user}/{tweet}.png`.
-fn write_image_key(key: &mut String, user: &Id, tweet: &Id) {
-    for part in ["images/", user.as_str(), "/", tweet.as_str(), ".png"] {
+fn write_image_key(key: &mut String, user: &str, tweet: &str) {
+    for part in ["images/", user, "/", tweet, ".png"] {
         key.push_str(part);
     }
 }
