@@ -15,7 +15,8 @@
 //! JSON with a Lambda-sized session token: warm (this window's URLs already signed by the
 //! process) and cold (every URL signed); then the same through CloudFront
 //! (`timeline_cloudfront`: one ECDSA grant per window for the whole batch).
-//! A fourth times one CloudFront grant (`cloudfront/grant`: an ECDSA P-256 signature).
+//! A fourth times one CloudFront grant (`cloudfront/grant`: an ECDSA P-256 signature), and
+//! the bare signature with p256 and with ring.
 //! Run: `cargo bench -p presigner-test-support --bench signing` (bench/run also does, and
 //! collects the medians).
 
@@ -357,8 +358,29 @@ fn cloudfront(c: &mut Criterion) {
         presigner_test_support::edge::verify(&url, &keys, 1_795_608_000),
         Ok(())
     );
+    // ring, for comparison: C and assembly, and random nonces (each signature differs, so
+    // two sandboxes never hand out the same URL), which is why it is not the signer.
+    let rng = ring::rand::SystemRandom::new();
+    let der = {
+        let pem = presigner_test_support::edge::test_private_key();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
+    };
+    let ring_key = ring::signature::EcdsaKeyPair::from_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &der,
+        &rng,
+    )
+    .unwrap();
+    let json = policy.to_json();
     let mut g = c.benchmark_group("cloudfront");
     g.bench_function("grant", |b| b.iter(|| signer.grant(black_box(&policy))));
+    g.bench_function("sign_p256", |b| {
+        b.iter(|| signer.sign(black_box(json.as_bytes())))
+    });
+    g.bench_function("sign_ring", |b| {
+        b.iter(|| ring_key.sign(&rng, black_box(json.as_bytes())).unwrap())
+    });
     g.finish();
 }
 

@@ -259,7 +259,9 @@ impl App {
         let body = request.body.as_ref().map_err(Clone::clone)?;
         let images = body::parse_batch(body, self.max_batch_images)?;
         let terms = self.download_terms(now)?;
-        let mut json = String::with_capacity(images.len() * 1800 + 80);
+        // Room for the envelope and the first URL; then, once its length is known, for the
+        // rest (URLs differ only in their ids), so the answer is allocated about once.
+        let mut json = String::with_capacity(4096);
         json.push_str(r#"{"presignedUrls":["#);
         let mut key = String::with_capacity(300);
         for (index, image) in images.iter().enumerate() {
@@ -272,6 +274,9 @@ impl App {
             key.clear();
             write_image_key(&mut key, folder, &image.tweet_id);
             self.sign_download_into(&key, &terms, &mut json)?;
+            if index == 0 {
+                json.reserve((json.len() + 64) * (images.len() - 1) + 80);
+            }
         }
         json.push_str(r#"],"expiresAt":"#);
         json.push_str(&to_json(&terms.expires_at));
