@@ -617,8 +617,8 @@ def assert_variant(name, given, cfn, sam):
     cors = bucket["CorsConfiguration"]["CorsRules"][0]
     check(sorted(cors["AllowedMethods"]) == ["GET", "POST", "PUT"], "bucket CORS methods (PUT, form POST, GET)")
     check(cors["AllowedOrigins"] == [{"Ref": "FrontendOrigin"}], "bucket CORS origin")
-    check({"Content-Type", "Content-Length", "x-amz-checksum-sha256"} <= set(cors["AllowedHeaders"]),
-          "bucket CORS headers, the checksum one included")
+    check({"Content-Type", "Content-Length", "x-amz-checksum-sha256", "If-None-Match"} <= set(cors["AllowedHeaders"]),
+          "bucket CORS headers, the checksum and If-None-Match (write-once uploads) included")
     rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
     check(rules.get("expire-overwritten-versions", {}).get("Status") == "Enabled"
           and rules["expire-overwritten-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"]
@@ -902,7 +902,11 @@ def mutations(sam):
             lambda r, t: t["Outputs"]["DownloadUrlsEndpoint"]["Value"]["Fn::If"][2]["Fn::If"][2].update(
                 {"Fn::Sub": "${PresignerFunctionUrl.FunctionUrl}api/download_url"})),
         "no checksum header in the bucket's CORS": edit(
-            lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"].pop()),
+            lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"]
+            .remove("x-amz-checksum-sha256")),
+        "no If-None-Match in the bucket's CORS": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"]
+            .remove("If-None-Match")),
         "the authorizer dropped from the REST upload route": unauthorized("RestUploadPost"),
         "the JWT authorizer dropped from the HTTP download route": unauthorized("HttpDownloadRoute"),
         "REST throttling removed": edit(lambda r, t: r["RestStage"]["Properties"].pop("MethodSettings")),
