@@ -66,7 +66,7 @@ impl PrivateKey {
                 .decode(block.body.as_bytes())
                 .map_err(|_| Error::KeyNotPem)?,
         );
-        let scalar = match block.label {
+        let (scalar, public) = match block.label {
             "PRIVATE KEY" => pkcs8_scalar(&der)?,
             _ => sec1_scalar(&der, true)?,
         };
@@ -74,6 +74,18 @@ impl PrivateKey {
         bytes.copy_from_slice(scalar);
         let signing = SigningKey::from_bytes(bytes.as_ref().into())
             .map_err(|_| Error::KeyMalformed("the private scalar is not a valid P-256 key"))?;
+        // A damaged scalar is still a valid key, just not the one CloudFront holds: every URL
+        // would be refused at the edge. The public key the file carries tells.
+        if let Some(public) = public {
+            let derived = signing.verifying_key();
+            if public != derived.to_encoded_point(false).as_bytes()
+                && public != derived.to_encoded_point(true).as_bytes()
+            {
+                return Err(Error::KeyMalformed(
+                    "its public key does not match its private key (the file is damaged)",
+                ));
+            }
+        }
         Ok(PrivateKey { signing })
     }
 }
@@ -121,8 +133,11 @@ fn blocks(pem: &str) -> Result<Vec<Block<'_>>, Error> {
     Ok(out)
 }
 
+/// The private scalar and, when the key carries it, the public point (SEC1 encoded).
+type Scalar<'a> = (&'a [u8], Option<&'a [u8]>);
+
 /// PKCS#8 `PrivateKeyInfo`: version, algorithm (must be EC on P-256), the SEC1 key.
-fn pkcs8_scalar(der: &[u8]) -> Result<&[u8], Error> {
+fn pkcs8_scalar(der: &[u8]) -> Result<Scalar<'_>, Error> {
     const BAD: Error = Error::KeyMalformed("not a PKCS#8 private key");
     let mut outer = Reader::new(der);
     let mut info = Reader::new(outer.expect(der::SEQUENCE).ok_or(BAD)?);
@@ -147,7 +162,7 @@ fn pkcs8_scalar(der: &[u8]) -> Result<&[u8], Error> {
 
 /// SEC1 `ECPrivateKey`: version 1, the scalar, then optionally `[0]` the curve (which must be
 /// P-256; required when the key stands alone) and `[1]` the public key.
-fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
+fn sec1_scalar(der: &[u8], standalone: bool) -> Result<Scalar<'_>, Error> {
     const BAD: Error = Error::KeyMalformed("not an EC private key");
     let mut outer = Reader::new(der);
     let mut key = Reader::new(outer.expect(der::SEQUENCE).ok_or(BAD)?);
@@ -156,7 +171,10 @@ fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
     }
     let scalar = key.expect(der::OCTET_STRING).ok_or(BAD)?;
     let mut curve_named = false;
-    while let Some(element) = key.next() {
+    let mut public = None;
+    while !key.is_empty() {
+        // Anything after the scalar must read as an element: garbage there is damage too.
+        let element = key.next().ok_or(BAD)?;
         match element.tag {
             der::CONTEXT_0 => {
                 let mut parameters = Reader::new(element.contents);
@@ -166,9 +184,12 @@ fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
                 curve_named = true;
             }
             der::CONTEXT_1 => {
-                Reader::new(element.contents)
-                    .expect(der::BIT_STRING)
-                    .ok_or(BAD)?;
+                let mut bits = Reader::new(element.contents);
+                // A BIT STRING of whole bytes: the unused-bit count 0, then the point.
+                match bits.expect(der::BIT_STRING) {
+                    Some([0, point @ ..]) if bits.is_empty() => public = Some(point),
+                    _ => return Err(BAD),
+                }
             }
             _ => return Err(BAD),
         }
@@ -179,5 +200,5 @@ fn sec1_scalar(der: &[u8], standalone: bool) -> Result<&[u8], Error> {
     if scalar.len() != 32 {
         return Err(Error::KeyWrongCurve);
     }
-    Ok(scalar)
+    Ok((scalar, public))
 }

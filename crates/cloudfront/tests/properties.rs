@@ -42,6 +42,13 @@ fn ring_verifies(message: &[u8], signature: &[u8]) -> bool {
         .is_ok()
 }
 
+/// Whether a key read from an edited test key is still the test key (its signatures verify
+/// with the test key's public half): a file that reads must never be read as another key.
+fn is_the_test_key(key: PrivateKey) -> bool {
+    let signer = Signer::new(KeyPairId::new("K").unwrap(), key);
+    ring_verifies(b"probe", &signer.sign(b"probe"))
+}
+
 /// The value of `name` in a query string.
 fn param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
     query
@@ -196,8 +203,11 @@ proptest! {
             }
         }
         let text = String::from_utf8_lossy(&bytes);
-        let _ = PrivateKey::from_pem(&text);
-        let _ = PrivateKey::from_pem(&text.replace('\n', "\\n"));
+        for text in [text.to_string(), text.replace('\n', "\\n")] {
+            if let Ok(key) = PrivateKey::from_pem(&text) {
+                prop_assert!(is_the_test_key(key), "read as another key: {:?}", text);
+            }
+        }
     }
 
     #[test]
@@ -219,9 +229,69 @@ proptest! {
                 "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
                 base64::engine::general_purpose::STANDARD.encode(&der)
             );
-            let _ = PrivateKey::from_pem(&text);
+            if let Ok(key) = PrivateKey::from_pem(&text) {
+                prop_assert!(is_the_test_key(key), "read as another key: {}", text);
+            }
         }
     }
+}
+
+/// Found by the properties above: a flipped bit in the private scalar left a valid P-256 key,
+/// but not the test key, which from_pem read without a word (and every URL it signed would
+/// have been refused by CloudFront). The public key in the file now has to match.
+#[test]
+fn a_damaged_scalar_is_refused_by_the_public_key_beside_it() {
+    for pem in PEMS {
+        let text = read(pem);
+        let (label, body) = last_block(&text);
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        let (mut refused, mut read_as_itself) = (0, 0);
+        for at in 0..der.len() {
+            for bit in 0..8 {
+                let mut damaged = der.clone();
+                damaged[at] ^= 1 << bit;
+                let text = format!(
+                    "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                    base64::engine::general_purpose::STANDARD.encode(&damaged)
+                );
+                match PrivateKey::from_pem(&text) {
+                    Ok(key) => {
+                        assert!(is_the_test_key(key), "{pem}: byte {at} bit {bit}");
+                        read_as_itself += 1;
+                    }
+                    Err(_) => refused += 1,
+                }
+            }
+        }
+        // Every flip in the scalar or the point is refused; a few elsewhere (such as the
+        // PKCS#8 version 0 to 1) still read, as the same key.
+        assert!(refused >= 8 * (32 + 65), "{pem}: {refused} refused");
+        assert!(read_as_itself < 8, "{pem}: {read_as_itself} read");
+    }
+    // The same key without its public half still reads: there is nothing to check it by.
+    let sec1 = read(PEMS[0]);
+    let (_, body) = last_block(&sec1);
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    // SEQUENCE { INTEGER 1, OCTET STRING scalar, [0] prime256v1 } without [1].
+    let mut bare = vec![0x30, 3 + 34 + 12];
+    bare.extend_from_slice(&der[2..2 + 3 + 34 + 12]);
+    let text = format!(
+        "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----\n",
+        base64::engine::general_purpose::STANDARD.encode(&bare)
+    );
+    assert!(is_the_test_key(PrivateKey::from_pem(&text).unwrap()));
+    // Found next: a character inserted in the scalar's base64 and one removed after it shift
+    // the bits between, so the scalar changed and the public key's tag became garbage, which
+    // the reader took for the end of the key. Anything after the scalar must now read.
+    let shifted = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/ya+p2EW6dRZrXCFX\nZ7HWk05Qw9s26JsSe4piKxIPZyGhANCAARg/tS6JVqdMclh63TGNW1owEm4kjth\n+mzmaWIuYPKftnkD/hAIuLyZpBrp6VYovGTy8bIMLX6fUXejwpTURiKZ\n-----END PRIVATE KEY-----\n";
+    assert!(matches!(
+        PrivateKey::from_pem(shifted),
+        Err(presigner_cloudfront::Error::KeyMalformed(_))
+    ));
 }
 
 /// The label and the joined base64 body of the last PEM block in `pem`.
