@@ -174,7 +174,9 @@ fn pkcs8_key(der: &[u8]) -> Result<KeyParts<'_>, Error> {
     }
     let mut parts = sec1_key(info.expect(der::OCTET_STRING).ok_or(BAD)?, false)?;
     let mut last = 0;
-    while let Some(element) = info.next() {
+    while !info.is_empty() {
+        // Anything after the key must read as an element: garbage there is damage too.
+        let element = info.next().ok_or(BAD)?;
         match element.tag {
             der::CONTEXT_0 if last < 1 => last = 1,
             // `[1] IMPLICIT BIT STRING`: an unused-bits byte, then the point.
@@ -203,7 +205,8 @@ fn sec1_key(der: &[u8], standalone: bool) -> Result<KeyParts<'_>, Error> {
     }
     let scalar = key.expect(der::OCTET_STRING).ok_or(BAD)?;
     let (mut curve_named, mut public, mut last) = (false, None, 0);
-    while let Some(element) = key.next() {
+    while !key.is_empty() {
+        let element = key.next().ok_or(BAD)?;
         match element.tag {
             der::CONTEXT_0 if last < 1 => {
                 last = 1;
