@@ -11,6 +11,11 @@
 //! - Under the defaults an upload URL signs `content-type` and `content-length`; a download
 //!   URL makes S3 answer `image/png`; a form's policy pins the bucket, the key, an image type
 //!   and a size range of 1 to the limit, and its signature verifies.
+//! - With CloudFront on, a download URL is a CloudFront signed URL that the independent edge
+//!   check accepts (`edge::verify`, with ring) until the window's end and not after, and its
+//!   policy grants exactly `images/*`, or the caller's own folder under `owner`.
+//! - The CloudFront signer, on any key text, key pair ID, URL, resource and times: never a
+//!   panic; every signature verifies with ring; the edge accepts what the policy grants.
 
 use std::sync::OnceLock;
 
@@ -26,6 +31,7 @@ use presigner_s3::{
 use presigner_sigv4::{Credentials, SigningTime};
 use serde_json::Value;
 
+use crate::edge::{self, test_key_group, test_private_key};
 use crate::verifier::verify;
 
 const BUCKET: &str = "presigner-fuzz-bucket";
@@ -33,13 +39,20 @@ const ENDPOINT: &str = "https://s3.ap-northeast-1.amazonaws.com";
 const SECRET: &str = "fuzz-secret/+=";
 const ORIGIN: &str = "https://presigner-fuzz-bucket.s3.ap-northeast-1.amazonaws.com";
 const MAX_UPLOAD: u64 = 10 * 1024 * 1024;
+/// The CloudFront profiles' distribution and the test key's ID (vectors/cloudfront).
+const CF_DOMAIN: &str = "d111111abcdef8.cloudfront.net";
+const CF_ORIGIN: &str = "https://d111111abcdef8.cloudfront.net";
+const CF_KEY_PAIR_ID: &str = "K2JCJMDEHXQW5F";
+/// A download URL's lifetime from the window's start: the window (3600 s) and the URL
+/// lifetime (1800 s). `now()` is a window's start.
+const DOWNLOAD_LIFETIME: u64 = 5400;
 
 fn now() -> SigningTime {
     SigningTime::from_unix_seconds(1_795_608_000).expect("a fixed time")
 }
 
-/// The settings a fuzzed app runs with: each download access mode, and the original's
-/// contract (the body names the user, uploads unconstrained).
+/// The settings a fuzzed app runs with: each download access mode, the original's contract
+/// (the body names the user, uploads unconstrained), and downloads through CloudFront.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
     /// The defaults: `DOWNLOAD_ACCESS=signed-in`.
@@ -50,6 +63,10 @@ pub enum Profile {
     Owner,
     /// `DOWNLOAD_ACCESS=anyone`.
     Anyone,
+    /// The defaults with `CLOUDFRONT_*` set: downloads are CloudFront signed URLs.
+    SignedInCloudFront,
+    /// `DOWNLOAD_ACCESS=owner` with `CLOUDFRONT_*` set: one grant per caller's folder.
+    OwnerCloudFront,
 }
 
 impl Profile {
@@ -64,29 +81,48 @@ impl Profile {
     }
 
     /// Every profile, in the order an input's length picks them.
-    pub const ALL: [Profile; 4] = [
+    pub const ALL: [Profile; 6] = [
         Profile::SignedIn,
         Profile::Original,
         Profile::Owner,
         Profile::Anyone,
+        Profile::SignedInCloudFront,
+        Profile::OwnerCloudFront,
     ];
 
     fn trusted(self) -> bool {
         self == Profile::Original
     }
+
+    /// `DOWNLOAD_ACCESS`.
+    fn access(self) -> &'static str {
+        match self {
+            Profile::Owner | Profile::OwnerCloudFront => "owner",
+            Profile::Anyone => "anyone",
+            Profile::SignedIn | Profile::Original | Profile::SignedInCloudFront => "signed-in",
+        }
+    }
+
+    /// Whether download URLs go through CloudFront.
+    pub fn cloudfront(self) -> bool {
+        matches!(self, Profile::SignedInCloudFront | Profile::OwnerCloudFront)
+    }
 }
 
 /// The service for `profile`, built once.
 pub fn app(profile: Profile) -> &'static App {
-    static APPS: [OnceLock<App>; 4] = [const { OnceLock::new() }; 4];
+    static APPS: [OnceLock<App>; Profile::ALL.len()] =
+        [const { OnceLock::new() }; Profile::ALL.len()];
     let index = Profile::ALL.iter().position(|p| *p == profile).unwrap_or(0);
     APPS[index].get_or_init(|| {
         let trusted = profile.trusted();
-        let access = match profile {
-            Profile::Owner => "owner",
-            Profile::Anyone => "anyone",
-            Profile::SignedIn | Profile::Original => "signed-in",
-        };
+        let access = profile.access();
+        let key = test_private_key();
+        let cloudfront = [
+            ("CLOUDFRONT_DOMAIN", CF_DOMAIN),
+            ("CLOUDFRONT_KEY_PAIR_ID", CF_KEY_PAIR_ID),
+            ("CLOUDFRONT_PRIVATE_KEY", key.as_str()),
+        ];
         let env = [
             ("S3_BUCKET_NAME", BUCKET),
             ("S3_ENDPOINT_URL", ENDPOINT),
@@ -101,8 +137,14 @@ pub fn app(profile: Profile) -> &'static App {
             ),
             ("DOWNLOAD_ACCESS", access),
         ];
+        let cloudfront = if profile.cloudfront() {
+            &cloudfront[..]
+        } else {
+            &[]
+        };
         let config = Config::from_lookup(|k| {
             env.iter()
+                .chain(cloudfront)
                 .find(|(name, _)| *name == k)
                 .map(|(_, v)| v.to_string())
         })
@@ -114,10 +156,14 @@ pub fn app(profile: Profile) -> &'static App {
 /// An event as the runtime hands it over. Which app answers depends on the input's length,
 /// so every profile is fuzzed.
 pub fn check_event(data: &[u8]) {
+    check_event_as(data, Profile::ALL[data.len() % Profile::ALL.len()]);
+}
+
+/// An event as the runtime hands it over, answered by the app of `profile`.
+pub fn check_event_as(data: &[u8], profile: Profile) {
     let Ok(event) = serde_json::from_slice::<Event>(data) else {
         return;
     };
-    let profile = Profile::ALL[data.len() % Profile::ALL.len()];
     let (response_event, mut reply) = handle_event(app(profile), &event, now());
     serde_json::to_string(&response_event).expect("the response event serialises");
     reply.response.body = response_event.body().map(str::to_owned);
@@ -315,6 +361,232 @@ pub fn check_presign(data: &[u8]) {
     }
 }
 
+/// CloudFront signer inputs from raw bytes: a flags byte, an offset byte, the end and the
+/// start (8 bytes each, little-endian), then the key text, the key pair ID, the URL and the
+/// resource, each up to the next `0xff` byte.
+///
+/// The key text is read as given, or (flags bits 1-2) spliced into one of the test keys at
+/// the offset: inserted, written over, or put after the key cut there. Whatever reads must
+/// sign as the public key the file carries. Then, with the test key: the grant's policy is
+/// JSON that reads back to exactly the inputs, its signature verifies with ring; a signed
+/// URL starts with the URL, verifies too, and the independent edge check accepts it just
+/// before the end exactly when the policy's resource matches the URL.
+pub fn check_cloudfront(data: &[u8]) {
+    use presigner_cloudfront::{base64 as cf64, KeyPairId, Policy, PrivateKey, Signer};
+
+    let header = |at: usize| data.get(at).copied().unwrap_or_default();
+    let (flags, offset) = (header(0), usize::from(header(1)));
+    let number = |at: usize| u64::from_le_bytes(std::array::from_fn(|i| header(at + i)));
+    let end = number(2);
+    let start = (flags & 1 == 1).then(|| number(10));
+    let mut fields = data
+        .get(18..)
+        .unwrap_or_default()
+        .split(|&b| b == 0xff)
+        .map(String::from_utf8_lossy);
+    let mut next = || fields.next().unwrap_or_default().into_owned();
+    let (key_text, id, url, resource) = (next(), next(), next(), next());
+
+    // The key text.
+    let base = if flags & 8 == 0 {
+        cached_test_key()
+    } else {
+        test_sec1_key()
+    };
+    let at = offset * base.len() / 256;
+    let pem = match flags >> 1 & 3 {
+        0 => key_text,
+        1 => format!("{}{key_text}{}", &base[..at], &base[at..]),
+        2 => format!(
+            "{}{key_text}{}",
+            &base[..at],
+            base.get(at + key_text.len()..).unwrap_or_default()
+        ),
+        _ => format!("{}{key_text}", &base[..at]),
+    };
+    match PrivateKey::from_pem(&pem) {
+        Ok(key) => {
+            if let Some(point) = carried_public_point(&pem) {
+                let signer = Signer::new(KeyPairId::new("K").expect("an ID"), key);
+                let signature = signer.sign(b"probe");
+                assert!(
+                    ring_verifies(&point, b"probe", &signature),
+                    "a key read as another than the public key in its file: {pem:?}"
+                );
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+
+    // The key pair ID.
+    let shaped = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    let id = match KeyPairId::new(id.clone()) {
+        Ok(k) => {
+            assert!(shaped, "accepted {id:?}");
+            k
+        }
+        Err(_) => {
+            assert!(!shaped, "refused {id:?}");
+            KeyPairId::new(CF_KEY_PAIR_ID).expect("the test ID")
+        }
+    };
+    let keys = edge::KeyGroup {
+        key_pair_id: id.as_str().to_owned(),
+        public_point: cached_key_group().public_point.clone(),
+    };
+    let signer = Signer::new(
+        id,
+        PrivateKey::from_pem(cached_test_key()).expect("the test key"),
+    );
+
+    // The grant.
+    let policy = Policy {
+        resource: &resource,
+        date_less_than: end,
+        date_greater_than: start,
+    };
+    let json = policy.to_json();
+    let doc: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let statement = &doc["Statement"][0];
+    assert_eq!(statement["Resource"].as_str(), Some(resource.as_str()));
+    let condition = &statement["Condition"];
+    assert_eq!(
+        condition["DateLessThan"]["AWS:EpochTime"].as_u64(),
+        Some(end)
+    );
+    assert_eq!(
+        condition
+            .get("DateGreaterThan")
+            .map(|c| c["AWS:EpochTime"].as_u64()),
+        start.map(Some)
+    );
+    let grant = signer.grant(&policy);
+    fn raw<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    }
+    let param = |query: &str, name: &str| -> Option<Vec<u8>> {
+        let value = raw(query, name)?;
+        assert!(!value.contains(['+', '/', '=', '%']), "{name}={value}");
+        Some(cf64::decode(value).expect("CloudFront base64"))
+    };
+    let point = &keys.public_point;
+    assert_eq!(
+        param(grant.query(), "Policy"),
+        Some(json.clone().into_bytes())
+    );
+    let signature = param(grant.query(), "Signature").expect("a signature");
+    assert!(ring_verifies(point, json.as_bytes(), &signature));
+
+    // The signed URL.
+    let Ok(signed) = signer.sign_url(&url, &policy) else {
+        return;
+    };
+    assert!(signed.starts_with(&url), "{signed}");
+    let query = &signed[url.len() + 1..];
+    assert!(
+        query.ends_with(&format!(
+            "&Key-Pair-Id={}&Hash-Algorithm=SHA256",
+            keys.key_pair_id
+        )),
+        "{signed}"
+    );
+    let signature = param(query, "Signature").expect("a signature");
+    assert!(ring_verifies(point, json.as_bytes(), &signature));
+    let canned = policy.is_canned_for(&url);
+    let expires = end.to_string();
+    assert_eq!(raw(query, "Expires"), canned.then_some(expires.as_str()));
+    assert_eq!(param(query, "Policy").is_some(), !canned);
+    // Just before the end (and after the start), the edge's answer is the resource's match.
+    // A canned URL with `"` or `\` is left out: the edge writes the canned statement without
+    // JSON escapes, the signer (as botocore) with them.
+    let Some(now) = end.checked_sub(1) else {
+        return;
+    };
+    if start.is_some_and(|s| s >= now) || (canned && url.contains(['"', '\\'])) {
+        return;
+    }
+    let matches = edge::wildcard_match(resource.as_bytes(), url.as_bytes());
+    match edge::verify(&signed, &keys, now) {
+        Ok(()) => assert!(matches, "the edge took {signed} for {resource:?}"),
+        Err(edge::Refusal::ResourceMismatch) => {
+            assert!(!matches, "the edge refused {signed}")
+        }
+        Err(refusal) => panic!("the edge refuses {signed}: {refusal}"),
+    }
+    assert_eq!(
+        edge::verify(&signed, &keys, end),
+        Err(edge::Refusal::Expired)
+    );
+}
+
+/// The test key in SEC1 PEM, with its `EC PARAMETERS` block.
+fn test_sec1_key() -> &'static str {
+    include_str!("../../vectors/cloudfront/test-key-sec1.pem")
+}
+
+/// [`test_private_key`], read once.
+fn cached_test_key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(test_private_key)
+}
+
+/// [`test_key_group`], read once.
+fn cached_key_group() -> &'static edge::KeyGroup {
+    static KEYS: OnceLock<edge::KeyGroup> = OnceLock::new();
+    KEYS.get_or_init(test_key_group)
+}
+
+/// Whether `signature` (DER) over `message` verifies with ring under `point`.
+fn ring_verifies(point: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_ASN1, point)
+        .verify(message, signature)
+        .is_ok()
+}
+
+/// The uncompressed P-256 point a PEM private key carries, read without a DER parser: the
+/// base64 lines of the first private key block, decoded; after the first SEC1 version and
+/// scalar (`02 01 01 04 20` and 32 bytes) and the optional curve (`a0 0a 06 08` P-256's OID),
+/// SEC1's `[1] BIT STRING` (`a1 44 03 42 00` and the 65-byte point).
+fn carried_public_point(pem: &str) -> Option<Vec<u8>> {
+    let unfolded = if !pem.contains('\n') {
+        pem.replace("\\n", "\n")
+    } else {
+        pem.to_owned()
+    };
+    let body: String = unfolded
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| {
+            !matches!(
+                *l,
+                "-----BEGIN PRIVATE KEY-----" | "-----BEGIN EC PRIVATE KEY-----"
+            )
+        })
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()?;
+    let version_and_scalar = [0x02, 0x01, 0x01, 0x04, 0x20];
+    let at = der
+        .windows(version_and_scalar.len())
+        .position(|w| w == version_and_scalar)?;
+    let mut rest = der.get(at + version_and_scalar.len() + 32..)?;
+    let curve = [
+        0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    rest = rest.strip_prefix(&curve[..]).unwrap_or(rest);
+    let point = rest.strip_prefix(&[0xa1, 0x44, 0x03, 0x42, 0x00][..])?;
+    point.get(..65).map(<[u8]>::to_vec)
+}
+
 /// Who an event says is asking: the subjects its authorizer context carries anywhere (a
 /// superset of what the conversion reads), and whether it carries an authorizer at all.
 #[derive(Debug, Clone)]
@@ -374,10 +646,8 @@ pub fn allowed_users(
     let Some(claimed) = claimed else {
         return who.subjects.clone();
     };
-    let others = (reading && profile == Profile::Anyone)
-        || (reading
-            && matches!(profile, Profile::SignedIn | Profile::Original)
-            && !who.subjects.is_empty())
+    let others = (reading && profile.access() == "anyone")
+        || (reading && profile.access() == "signed-in" && !who.subjects.is_empty())
         || (!who.authorized && profile.trusted());
     if others || who.subjects.iter().any(|s| s == claimed) {
         vec![claimed.to_owned()]
@@ -435,6 +705,18 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
                     url.as_str().expect("a URL"),
                     &allowed,
                     item["tweetId"].as_str(),
+                    profile,
+                );
+            }
+            if profile.cloudfront() {
+                check_expires_at(&body);
+                // One caller, one scope: the whole batch under one grant.
+                fn query(u: &Value) -> Option<&str> {
+                    u.as_str()?.split_once('?').map(|q| q.1)
+                }
+                assert!(
+                    urls.iter().all(|u| query(u) == query(&urls[0])),
+                    "one grant for the whole batch: {urls:?}"
                 );
             }
         }
@@ -442,7 +724,10 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
             let url = body["presignedUrl"].as_str().expect("a URL");
             assert!(body["expiresAt"].is_string());
             let allowed = allowed_users(who, profile, route, claimed);
-            check_download(url, &allowed, request["tweetId"].as_str());
+            check_download(url, &allowed, request["tweetId"].as_str(), profile);
+            if profile.cloudfront() {
+                check_expires_at(&body);
+            }
         }
         Route::Upload => {
             let url = body["presignedUrl"].as_str().expect("a URL");
@@ -488,7 +773,11 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
 
 /// A download URL: makes S3 answer as a cacheable PNG, lives the window plus the expiry
 /// from the window's start, verifies, and names an allowed folder and the asked-for tweet.
-fn check_download(url: &str, allowed: &[String], tweet: Option<&str>) {
+/// Through CloudFront, [`check_cloudfront_download`].
+fn check_download(url: &str, allowed: &[String], tweet: Option<&str>, profile: Profile) {
+    if profile.cloudfront() {
+        return check_cloudfront_download(url, allowed, tweet, profile);
+    }
     assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
     assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
     assert!(
@@ -501,6 +790,99 @@ fn check_download(url: &str, allowed: &[String], tweet: Option<&str>) {
     if let Some(tweet) = tweet {
         assert!(key.ends_with(&format!("/{tweet}.png")), "{key} for {tweet}");
     }
+}
+
+/// A CloudFront download URL: on the distribution, the object's path percent-encoded as S3
+/// reads it, then only the grant's four parameters; the independent edge check accepts it at
+/// `now()` and refuses it from the window's end on; its policy is custom, ends then, has no
+/// start, and its resource is exactly `{origin}/images/*`, or under `owner` exactly the
+/// folder of the URL's own user (who must be allowed: a subject of the caller).
+fn check_cloudfront_download(url: &str, allowed: &[String], tweet: Option<&str>, profile: Profile) {
+    let path_and_query = url
+        .strip_prefix(CF_ORIGIN)
+        .filter(|rest| rest.starts_with("/images/"))
+        .unwrap_or_else(|| panic!("not a CloudFront URL on {CF_DOMAIN}: {url}"));
+    let (path, query) = path_and_query.split_once('?').expect("a query");
+    let key = percent_encoding::percent_decode_str(&path[1..])
+        .decode_utf8()
+        .unwrap_or_else(|e| panic!("{e}: {url}"))
+        .into_owned();
+    assert_eq!(
+        key.split('/').map(uri_encode).collect::<Vec<_>>().join("/"),
+        path[1..],
+        "the path as S3 reads it, each segment percent-encoded"
+    );
+    check_key(&key, allowed);
+    if let Some(tweet) = tweet {
+        assert!(key.ends_with(&format!("/{tweet}.png")), "{key} for {tweet}");
+    }
+    let params: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .collect();
+    let names: Vec<&str> = params.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        names,
+        ["Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"],
+        "{url}"
+    );
+    assert_eq!(params[2].1, CF_KEY_PAIR_ID);
+    assert_eq!(params[3].1, "SHA256");
+    let start = now().unix_seconds() as u64;
+    let keys = test_key_group();
+    if let Err(refusal) = edge::verify(url, &keys, start) {
+        panic!("the edge refuses {url}: {refusal}");
+    }
+    assert_eq!(
+        edge::verify(url, &keys, start + DOWNLOAD_LIFETIME),
+        Err(edge::Refusal::Expired),
+        "{url}"
+    );
+    let policy = presigner_cloudfront::base64::decode(params[0].1).expect("CloudFront base64");
+    let policy: Value = serde_json::from_slice(&policy).expect("a JSON policy");
+    let statement = &policy["Statement"][0];
+    assert_eq!(
+        policy["Statement"].as_array().map(Vec::len),
+        Some(1),
+        "{policy}"
+    );
+    assert_eq!(
+        statement["Condition"]["DateLessThan"]["AWS:EpochTime"].as_u64(),
+        Some(start + DOWNLOAD_LIFETIME),
+        "{policy}"
+    );
+    assert!(
+        statement["Condition"].get("DateGreaterThan").is_none(),
+        "{policy}"
+    );
+    let user = key.split('/').nth(1).expect("a folder");
+    let resource = if profile.access() == "owner" {
+        format!("{CF_ORIGIN}/images/{}/*", uri_encode(user))
+    } else {
+        format!("{CF_ORIGIN}/images/*")
+    };
+    assert_eq!(
+        statement["Resource"].as_str(),
+        Some(resource.as_str()),
+        "the grant for {url}"
+    );
+}
+
+/// A CloudFront answer's `expiresAt`: the grant's end.
+fn check_expires_at(body: &Value) {
+    let end = SigningTime::from_unix_seconds(now().unix_seconds() + DOWNLOAD_LIFETIME as i64)
+        .expect("a time");
+    assert_eq!(body["expiresAt"].as_str(), Some(end.rfc3339().as_str()));
+}
+
+/// A path segment as SigV4 and S3 encode it: everything but `A-Za-z0-9-._~` as `%XX`.
+fn uri_encode(segment: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(segment, UNRESERVED).to_string()
 }
 
 /// `images/{user}/{tweet}.png`, both safe segments, `user` allowed.
@@ -533,9 +915,15 @@ const FIXTURES: [&str; 7] = [
 /// routing, identity and the body, then checked like [`check_event`]. The first byte picks
 /// the fixture; then each edit is a selector byte and a text up to the next `0xff` byte.
 pub fn check_event_fields(data: &[u8]) {
-    let Some((&pick, mut rest)) = data.split_first() else {
-        return;
-    };
+    if let Some(event) = fields_event(data) {
+        check_event(&event);
+    }
+}
+
+/// The event [`check_event_fields`] builds from `data`, as bytes: which app answers it
+/// depends on their length, as in [`check_event`].
+pub fn fields_event(data: &[u8]) -> Option<Vec<u8>> {
+    let (&pick, mut rest) = data.split_first()?;
     let mut event: Value = serde_json::from_str(FIXTURES[usize::from(pick) % FIXTURES.len()])
         .expect("a fixture is JSON");
     while let Some((&selector, tail)) = rest.split_first() {
@@ -548,7 +936,7 @@ pub fn check_event_fields(data: &[u8]) {
     if pick & 0x80 != 0 {
         bytes.push(b' '); // the other app
     }
-    check_event(&bytes);
+    Some(bytes)
 }
 
 fn edit(e: &mut Value, selector: u8, text: String) {
