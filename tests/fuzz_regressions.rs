@@ -109,6 +109,7 @@ fn with_url(
     let mut reply = presigner::api::Reply {
         response: reply.response.clone(),
         route: reply.route,
+        caller: reply.caller.clone(),
         internal_error: None,
     };
     let mut body: serde_json::Value =
