@@ -189,6 +189,13 @@ fn check_url(url: &str) -> Result<(), Error> {
             "must have spaces, control and non-ASCII characters percent-encoded",
         ));
     }
+    // What a browser percent-encodes before it sends the URL: signed as written, the URL
+    // CloudFront compares would differ from the one in a canned policy.
+    if url.contains(['"', '\\', '<', '>', '{', '}', '|', '^', '`']) {
+        return Err(Error::InvalidUrl(
+            "must have \" \\ < > { } | ^ and ` percent-encoded, as a browser sends them",
+        ));
+    }
     if let Some((_, query)) = url.split_once('?') {
         for pair in query.split('&') {
             let name = pair.split('=').next().unwrap_or_default();

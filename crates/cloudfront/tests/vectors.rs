@@ -222,6 +222,9 @@ fn key_pair_ids_and_urls_are_checked() {
         "https://d/ツ",
         "https://d/a?Signature=x",
         "https://d/a?x=1&Key-Pair-Id=K",
+        "https://d/a\"b.png",
+        "https://d/a{b}.png",
+        "https://d/a|b.png",
     ] {
         assert!(
             matches!(signer.sign_url(bad, &p), Err(Error::InvalidUrl(_))),
