@@ -22,17 +22,25 @@
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
    front door, an issuer without an audience, owner-only downloads under the open contract,
    CloudFront downloads without the key pair or with open uploads, CloudFront keys with S3
-   downloads) is refused.
+   downloads) is refused;
+6. the REST stage on update: for each REST variant, every parameter changed to each of its other
+   values (and every accepted combination against every other): whenever the REST resources a
+   deployment snapshots change, so does what makes CloudFormation make a new deployment for the
+   stage (RestDeployment's properties; an AWS::ApiGateway::Deployment never counts, it is
+   updated in place); RestDeployer's code, run against a stand-in API Gateway and CloudFormation,
+   makes a deployment (a new physical id) on Create and Update, deletes the old one on Delete and
+   always answers; RestDeployment's Revision is the digest of the REST resources as written.
 
 `--self-test` then breaks the template in each way the assertions guard against (an
 authorizer dropped from one route, throttling removed, a bucket policy statement missing, the
-trusted key group dropped, query strings in the cache key, ...) and checks that the assertions
-catch each break.
+trusted key group dropped, query strings in the cache key, the origin or the pool left out of
+the REST deployment's Snapshot, ...) and checks that the assertions catch each break.
 
 Usage: python3 scripts/check_template.py [template.yaml] [--self-test]
 """
 
 import copy
+import io
 import json
 import logging
 import os
@@ -718,12 +726,7 @@ def assert_variant(name, given, cfn, sam):
         check({g["Properties"]["ResponseType"] for g in of_type(res, "AWS::ApiGateway::GatewayResponse").values()}
               == {"DEFAULT_4XX", "DEFAULT_5XX"}, "API Gateway's own errors carry CORS")
         (stage,) = of_type(res, "AWS::ApiGateway::Stage").values()
-        (deployment_name, deployment), = of_type(res, "AWS::ApiGateway::Deployment").items()
-        check(stage["Properties"]["DeploymentId"] == {"Ref": deployment_name}, "the stage serves the deployment")
-        check(set(deployment["DependsOn"]) >= set(methods), "the deployment holds every method")
-        if auth:
-            check("RestCognitoAuthorizer" in deployment["DependsOn"], "the deployment holds the authorizer")
-        check(deployment["Properties"]["RestApiId"] == {"Ref": "RestApi"}, "the deployment is of this API")
+        check_rest_deployment(name, res, stage, auth)
         check(stage["Properties"]["StageName"] == {"Ref": "StageName"}, "stage name")
         (setting,) = stage["Properties"]["MethodSettings"]
         check(setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*", "throttling on every method")
@@ -793,6 +796,247 @@ def assert_variant(name, given, cfn, sam):
     return res_all
 
 
+# ---- The REST stage on update: a new deployment whenever what the stage must serve changes.
+
+# What a REST deployment snapshots (a change to any of them needs a new deployment to reach the stage).
+REST_SNAPSHOT_TYPES = {"AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
+                       "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse"}
+# Parameters known to shape the REST resources: the sweep below must find each of them doing so, so
+# that it cannot pass by looking at nothing.
+REST_SHAPERS = {"FrontendOrigin", "CognitoUserPoolArn", "Architecture", "DownloadAccess"}
+POOL2 = "arn:aws:cognito-idp:ap-northeast-1:123456789012:userpool/ap-northeast-1_OTHERPOOL"
+
+
+def bind(node, values):
+    """Parameter values put in (Ref and Fn::Sub); references to resources stay as written."""
+    if isinstance(node, dict):
+        if list(node) == ["Ref"] and node["Ref"] in values:
+            return values[node["Ref"]]
+        if list(node) == ["Fn::Sub"]:
+            arg = node["Fn::Sub"]
+            text, local = (arg, {}) if isinstance(arg, str) else (arg[0], bind(arg[1], values))
+            text = re.sub(r"\$\{([A-Za-z0-9:]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+            return {"Fn::Sub": [text, local] if local else text}
+        return {k: bind(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [bind(v, values) for v in node]
+    return node
+
+
+def rest_state(res, values):
+    """(what a deployment of this variant's REST API would snapshot, what makes CloudFormation make
+    a new deployment for the stage), both with the parameter values put in. An
+    AWS::ApiGateway::Deployment is updated in place (only RestApiId and canary settings replace it),
+    so it makes a snapshot once: its logical id is its trigger. The custom resource makes one on
+    every Update, which CloudFormation sends when any of its properties changes."""
+    fingerprint = json.dumps({n: bind(r, values) for n, r in res.items() if r["Type"] in REST_SNAPSHOT_TYPES},
+                             sort_keys=True)
+    target = res["RestStage"]["Properties"]["DeploymentId"]
+    check(list(target) == ["Ref"] and target["Ref"] in res, f"the stage's DeploymentId {target}")
+    deployment = res[target["Ref"]]
+    if deployment["Type"] == "AWS::ApiGateway::Deployment":
+        return fingerprint, ("AWS::ApiGateway::Deployment", target["Ref"])
+    check(deployment["Type"].startswith("Custom::")
+          and deployment["Properties"].get("ServiceToken") == {"Fn::GetAtt": ["RestDeployer", "Arn"]},
+          f"the stage's deployment {target['Ref']} is made by RestDeployer")
+    return fingerprint, (target["Ref"], json.dumps(bind(deployment["Properties"], values), sort_keys=True))
+
+
+def check_rest_deployment(name, res, stage, auth):
+    """The stage serves RestDeployment, made by RestDeployer after every method and gateway response
+    (and the authorizer, which Snapshot names) is in place; RestDeployer may make and delete this
+    API's deployments and write its log group, nothing else."""
+    check(not of_type(res, "AWS::ApiGateway::Deployment"), f"{name}: a deployment CloudFormation updates in place")
+    check(stage["Properties"]["DeploymentId"] == {"Ref": "RestDeployment"}, f"{name}: the stage serves RestDeployment")
+    deployment = res["RestDeployment"]
+    props = deployment["Properties"]
+    check(deployment["Type"] == "Custom::RestDeployment"
+          and props["ServiceToken"] == {"Fn::GetAtt": ["RestDeployer", "Arn"]}, f"{name}: RestDeployer makes it")
+    check(props["RestApiId"] == {"Ref": "RestApi"}, f"{name}: the deployment is of this API")
+    snapshotted = set(of_type(res, "AWS::ApiGateway::Method")) | set(of_type(res, "AWS::ApiGateway::GatewayResponse"))
+    check(set(deployment.get("DependsOn", [])) >= snapshotted,
+          f"{name}: the deployment is made before {sorted(snapshotted - set(deployment.get('DependsOn', [])))}")
+    check(props["Snapshot"].get("Authorizer") == ({"Ref": "RestCognitoAuthorizer"} if auth else "none"),
+          f"{name}: the deployment waits for the authorizer and follows it")
+    fn = res["RestDeployer"]["Properties"]
+    check(fn["Runtime"].startswith("python3.") and fn["Handler"] == "index.handler"
+          and fn["Role"] == {"Fn::GetAtt": ["RestDeployerRole", "Arn"]}, f"{name}: RestDeployer's runtime and role")
+    check(fn["LoggingConfig"]["LogGroup"] == {"Ref": "RestDeployerLogGroup"}, f"{name}: RestDeployer's log group")
+    statements = [s for pol in res["RestDeployerRole"]["Properties"]["Policies"] for s in pol["PolicyDocument"]["Statement"]]
+    api = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/deployments"
+    grants = sorted((json.dumps(s["Action"]), json.dumps(s["Resource"])) for s in statements)
+    check(all(s["Effect"] == "Allow" for s in statements) and grants == sorted([
+        (json.dumps(["logs:CreateLogStream", "logs:PutLogEvents"]),
+         json.dumps({"Fn::GetAtt": ["RestDeployerLogGroup", "Arn"]})),
+        (json.dumps("apigateway:POST"), json.dumps({"Fn::Sub": api})),
+        (json.dumps("apigateway:DELETE"), json.dumps({"Fn::Sub": api + "/*"})),
+    ]), f"{name}: RestDeployer's role grants {grants}")
+
+
+def rest_revision(sam):
+    """A digest of the REST resources as written and of the conditions they use, transitively."""
+    resources = {n: r for n, r in sam["Resources"].items() if r["Type"] in REST_SNAPSHOT_TYPES}
+    conditions, text = {}, json.dumps(resources)
+    while True:
+        more = {c: e for c, e in sam.get("Conditions", {}).items() if c not in conditions and f'"{c}"' in text}
+        if not more:
+            break
+        conditions.update(more)
+        text += json.dumps(more)
+    canonical = json.dumps({"Resources": resources, "Conditions": conditions}, sort_keys=True, separators=(",", ":"))
+    return __import__("hashlib").sha256(canonical.encode()).hexdigest()[:16]
+
+
+def check_rest_revision(sam):
+    """An edit of the REST resources in the template changes RestDeployment's Revision, so the next
+    deploy makes a new deployment for it."""
+    got = sam["Resources"]["RestDeployment"]["Properties"]["Snapshot"].get("Revision")
+    want = rest_revision(sam)
+    check(got == want, f"the REST resources (or their conditions) changed: set RestDeployment's Snapshot Revision to "
+          f"{want} (it is {got}), so that the next deploy makes a deployment of them for the stage")
+
+
+def check_rest_deployer(sam):
+    """RestDeployer's code, run against a stand-in API Gateway and CloudFormation: a new deployment
+    (a new physical id) on Create and on Update, the old one deleted on Delete (kept if a stage
+    still serves it), and an answer to CloudFormation every time, FAILED with the reason on error."""
+    import types
+    import urllib.request
+
+    class NotFound(Exception):
+        pass
+
+    class BadRequest(Exception):
+        pass
+
+    class ApiGateway:
+        exceptions = types.SimpleNamespace(NotFoundException=NotFound, BadRequestException=BadRequest)
+
+        def __init__(self):
+            self.calls, self.made, self.fail = [], 0, None
+
+        def create_deployment(self, **kw):
+            self.calls.append(("create", kw))
+            if self.fail:
+                raise self.fail
+            self.made += 1
+            return {"id": f"dep{self.made:03d}"}
+
+        def delete_deployment(self, **kw):
+            self.calls.append(("delete", kw))
+            if self.fail:
+                raise self.fail
+
+    clients, answers = {}, []
+    boto3 = types.ModuleType("boto3")
+    boto3.client = lambda service: clients.setdefault(service, ApiGateway())
+    saved = sys.modules.get("boto3"), urllib.request.urlopen
+    sys.modules["boto3"], urllib.request.urlopen = boto3, lambda request, timeout=None: answers.append(request)
+    try:
+        scope = {}
+        exec(compile(sam["Resources"]["RestDeployer"]["Properties"]["Code"]["ZipFile"], "RestDeployer", "exec"), scope)
+        check(list(clients) == ["apigateway"], f"RestDeployer's clients {list(clients)}")
+        api = clients["apigateway"]
+
+        def run(kind, physical=None, fail=None):
+            api.calls, api.fail, answers[:] = [], fail, []
+            event = {"RequestType": kind, "RequestId": f"req-{kind}", "StackId": "arn:aws:cloudformation:stack/x",
+                     "LogicalResourceId": "RestDeployment", "ResourceType": "Custom::RestDeployment",
+                     "ResponseURL": "https://cloudformation-custom-resource-response.s3.amazonaws.com/signed",
+                     "ResourceProperties": {"ServiceToken": "arn:aws:lambda:fn", "RestApiId": "api0123456"}}
+            if physical:
+                event["PhysicalResourceId"] = physical
+            try:
+                with __import__("contextlib").redirect_stdout(io.StringIO()):  # its log lines
+                    scope["handler"](event, None)
+            except Exception as e:
+                raise Broken(f"{kind}: RestDeployer raised {e!r} instead of answering CloudFormation")
+            check(len(answers) == 1, f"RestDeployer answers CloudFormation once on {kind}, not {len(answers)} times")
+            (request,) = answers
+            check(request.get_method() == "PUT" and request.full_url == event["ResponseURL"]
+                  and request.get_header("Content-type") == "",
+                  f"{kind}: the answer is a PUT to the signed URL with an empty Content-Type")
+            body = json.loads(request.data)
+            check({k: body.get(k) for k in ("StackId", "RequestId", "LogicalResourceId")}
+                  == {k: event[k] for k in ("StackId", "RequestId", "LogicalResourceId")}, f"{kind}: the answer's ids")
+            return body, api.calls
+
+        for kind, physical in (("Create", None), ("Update", "dep041")):
+            body, calls = run(kind, physical)
+            check(body["Status"] == "SUCCESS" and [c[0] for c in calls] == ["create"]
+                  and calls[0][1].get("restApiId") == "api0123456" and "stageName" not in calls[0][1],
+                  f"{kind}: one deployment of the API, not on a stage of its own: {calls}")
+            check(body["PhysicalResourceId"] == f"dep{api.made:03d}" != physical,
+                  f"{kind}: the new deployment's id is the physical id (a new id makes CloudFormation move the stage)")
+        body, calls = run("Delete", "dep041")
+        check(body["Status"] == "SUCCESS" and body["PhysicalResourceId"] == "dep041"
+              and calls == [("delete", {"restApiId": "api0123456", "deploymentId": "dep041"})],
+              f"Delete: the old deployment deleted: {calls}")
+        for error in (BadRequest("Active stages pointing to this deployment"), NotFound("gone")):
+            body, _ = run("Delete", "dep041", fail=error)
+            check(body["Status"] == "SUCCESS", f"Delete: a deployment a stage still serves, or gone, is left: {body}")
+        body, calls = run("Delete", "not-deployed")
+        check(body["Status"] == "SUCCESS" and not calls, f"Delete after a failed Create touches nothing: {calls}")
+        body, _ = run("Create", fail=BadRequest("No integration defined for method"))
+        check(body["Status"] == "FAILED" and "No integration" in body["Reason"]
+              and body["PhysicalResourceId"] == "not-deployed", f"a failed Create is reported with its reason: {body}")
+    finally:
+        urllib.request.urlopen = saved[1]
+        if saved[0] is None:
+            sys.modules.pop("boto3", None)
+        else:
+            sys.modules["boto3"] = saved[0]
+
+
+def alternatives(sam):
+    """Values to change each parameter to (CloudFront's key pair goes with Downloads)."""
+    special = {"FrontendOrigin": [ORIGIN, "https://other.example.com:8443"], "CognitoUserPoolArn": ["", POOL, POOL2],
+               "StageName": ["v1", "v2"], "JwtIssuer": ["", ISSUER], "JwtAudience": ["", "4example"],
+               "CloudFrontPublicKey": [], "CloudFrontPrivateKeySecret": []}
+    out = {}
+    for name, p in sam["Parameters"].items():
+        if name in special:
+            out[name] = [{name: v} for v in special[name]]
+        elif name == "Downloads":
+            out[name] = [{"Downloads": "S3", "CloudFrontPublicKey": "", "CloudFrontPrivateKeySecret": ""}, CLOUDFRONT]
+        elif "AllowedValues" in p:
+            out[name] = [{name: str(v)} for v in p["AllowedValues"]]
+        elif p["Type"] == "Number":
+            out[name] = [{name: str(v)} for v in (p.get("MinValue", 0), p.get("MaxValue", int(p["Default"]) + 1))]
+        else:
+            out[name] = [{name: str(p.get("Default", ""))}]
+    return out
+
+
+def check_redeploys(sam, cfn):
+    """For each REST variant and each parameter, changed to each of its other values: if the REST
+    resources the stage serves change, so does the deployment's trigger (so `sam deploy` makes a new
+    deployment and points the stage at it)."""
+    shapers = set()
+    for base_name, base in VARIANTS.items():
+        if base["FrontDoor"] != "RestApi":
+            continue
+        before = rest_state(*resolved_resources(cfn, base))
+        for param, changes in alternatives(sam).items():
+            if param == "FrontDoor":
+                continue  # another front door has no REST API; back on RestApi, it is made anew
+            for change in changes:
+                given = dict(base, **change)
+                if given == base or rules_refusal(sam, given) is not None:
+                    continue
+                after = rest_state(*resolved_resources(cfn, given))
+                if after[0] != before[0]:
+                    shapers.add(param)
+                    check(after[1] != before[1], f"{base_name}: changing {param} to {change[param]!r} changes the "
+                          "REST API but not its deployment: the stage would keep serving the old snapshot")
+    check(shapers >= REST_SHAPERS, f"the sweep saw only {sorted(shapers)} change the REST API")
+
+
+def resolved_resources(cfn, given):
+    resolved, values = resolve(cfn, given)
+    return resolved["Resources"], values
+
+
 def run_checks(sam, with_lint=True, root="."):
     """Every check on `sam`, the template as samtranslator's yaml_parse reads it (left unchanged)."""
     check_static_builds(sam, root)
@@ -810,8 +1054,9 @@ def run_checks(sam, with_lint=True, root="."):
         refusal = rules_refusal(sam, given)
         check(refusal is None, f"{name}: the Rules refuse a deployable variant: {refusal}")
         to_lint.append((f"variant {name}", assert_variant(name, given, cfn, sam)))
-    # Every accepted combination holds the same wiring; on a RestApi, each deployment resource is
-    # one authorization of the methods, so a change of authorization always makes a new snapshot.
+    # Every accepted combination holds the same wiring; on a RestApi, no two of them that differ in
+    # what the stage must serve share a deployment trigger (else changing between them would leave
+    # the stage on the old snapshot).
     snapshots = {}
     accepted = 0
     for given in COMBINATIONS:
@@ -821,16 +1066,15 @@ def run_checks(sam, with_lint=True, root="."):
         label = " ".join(f"{k}={v}" for k, v in given.items() if v and k != "CloudFrontPublicKey")
         resolved = assert_variant(label, given, cfn, sam)
         if given["FrontDoor"] == "RestApi":
-            r = resolved["Resources"]
-            deployment = r["RestStage"]["Properties"]["DeploymentId"]["Ref"]
-            authorization = tuple(sorted((n, m["Properties"]["AuthorizationType"])
-                                         for n, m in of_type(r, "AWS::ApiGateway::Method").items()))
-            snapshots.setdefault(deployment, set()).add(authorization)
+            fingerprint, trigger = rest_state(resolved["Resources"], parameter_values(cfn, given))
+            snapshots.setdefault(trigger, {})[fingerprint] = label
     check(accepted >= len(VARIANTS), f"only {accepted} combinations accepted")
-    for deployment, authorizations in snapshots.items():
-        check(len(authorizations) == 1, f"{deployment} serves {len(authorizations)} authorizations: "
-              "changing between them would leave the stage on a stale snapshot")
-    check(len({a for s in snapshots.values() for a in s}) == len(snapshots), "one deployment per authorization")
+    for trigger, served in snapshots.items():
+        check(len(served) == 1, "one deployment trigger for different REST APIs, so the stage would stay on a "
+              f"stale snapshot when changing between: {' / '.join(served.values())}")
+    check_rest_deployer(sam)
+    check_rest_revision(sam)
+    check_redeploys(sam, cfn)
     # Every pair of cache window and URL lifetime, through the template's own expressions.
     for w in windows:
         for e in expiries:
@@ -847,10 +1091,15 @@ def run_checks(sam, with_lint=True, root="."):
 
 # Each break of the template that the checks above must catch.
 def mutations(sam):
-    def edit(fn):
+    def edit(fn, restamp=True):
+        """The template broken by fn; RestDeployment's Revision then follows the REST resources (as
+        whoever made the edit would have set it), so that the break meets the check it is for."""
         def apply():
             t = copy.deepcopy(sam)
             fn(t["Resources"], t)
+            snapshot = t["Resources"].get("RestDeployment", {}).get("Properties", {}).get("Snapshot")
+            if restamp and snapshot is not None:
+                snapshot["Revision"] = rest_revision(t)
             return t
         return apply
 
@@ -885,15 +1134,58 @@ def mutations(sam):
     def env(t):
         return t["Globals"]["Function"]["Environment"]["Variables"]
 
+    def snapshot(r):
+        return r["RestDeployment"]["Properties"]["Snapshot"]
+
+    def deployer_code(r, old, new):
+        code = r["RestDeployer"]["Properties"]["Code"]
+        assert old in code["ZipFile"], old
+        code["ZipFile"] = code["ZipFile"].replace(old, new)
+
     def pattern(name):
         return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
 
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
-            lambda r, t: r["RestDeploymentCognito2"]["DependsOn"].remove("RestUploadFormPost")),
-        "the batch download route left out of the open REST deployment": edit(
-            lambda r, t: r["RestDeploymentOpen2"]["DependsOn"].remove("RestDownloadUrlsPost")),
+            lambda r, t: r["RestDeployment"]["DependsOn"].remove("RestUploadFormPost")),
+        "the 5xx gateway response left out of the REST deployment": edit(
+            lambda r, t: r["RestDeployment"]["DependsOn"].remove("RestDefault5xx")),
+        # The REST stage on update.
+        "a new FrontendOrigin kept off the REST stage (not in the deployment's Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("FrontendOrigin")),
+        "pool A's tokens still accepted after a switch to pool B (the pool not in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("CognitoUserPoolArn")),
+        "the stage invoking the deleted function after an Architecture switch (no FunctionArn in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("FunctionArn")),
+        "DownloadAccess=anyone kept off the REST stage (not in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("DownloadAccess")),
+        "the deployment an AWS::ApiGateway::Deployment with the values in its Description (updated in place)": edit(
+            lambda r, t: r.update({"RestDeployment": {
+                "Type": "AWS::ApiGateway::Deployment", "Condition": "IsRestApi",
+                "DependsOn": r["RestDeployment"]["DependsOn"],
+                "Properties": {"RestApiId": {"Ref": "RestApi"}, "Description": {
+                    "Fn::Sub": "${FrontendOrigin} ${CognitoUserPoolArn} ${Architecture} ${DownloadAccess}"}}}})),
+        "a REST method edited without a new Revision": edit(
+            lambda r, t: r["RestUploadOptions"]["Properties"]["Integration"]["IntegrationResponses"][0]
+            ["ResponseParameters"].update({"method.response.header.Access-Control-Max-Age": "'600'"}), restamp=False),
+        "a condition of the REST methods rewritten without a new Revision": edit(
+            lambda r, t: t["Conditions"].update({"RestDownloadsAuthorized": {"Fn::And": [
+                {"Condition": "HasCognito"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "anyone"]}]}]}}),
+            restamp=False),
+        "RestDeployer keeping the old deployment on Update": edit(lambda r, t: deployer_code(
+            r, 'in ("Create", "Update"):', '== "Create":')),
+        "RestDeployer deleting nothing on Delete": edit(lambda r, t: deployer_code(
+            r, "apigateway.delete_deployment(restApiId=api, deploymentId=physical_id)", "pass")),
+        "RestDeployer failing the stack when a stage still serves the old deployment": edit(lambda r, t: deployer_code(
+            r, "apigateway.exceptions.BadRequestException", "apigateway.exceptions.NotFoundException")),
+        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": edit(lambda r, t: deployer_code(
+            r, 'status, reason = "FAILED", repr(e)[:500]', "raise")),
+        "RestDeployer deploying to a stage of its own": edit(lambda r, t: deployer_code(
+            r, "restApiId=api, description=", 'restApiId=api, stageName="v1", description=')),
+        "RestDeployer allowed every API's deployments": edit(
+            lambda r, t: r["RestDeployerRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][1].update(
+                {"Resource": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*"}})),
         "the authorizer dropped from the REST batch download route": unauthorized("RestDownloadUrlsPost"),
         "the JWT authorizer dropped from the HTTP batch download route": unauthorized("HttpDownloadUrlsRoute"),
         "no preflight on the REST batch download route": edit(lambda r, t: r.pop("RestDownloadUrlsOptions")),
@@ -958,10 +1250,6 @@ def mutations(sam):
                 {"AuthorizationType": {"Fn::If": ["RestDownloadsAuthorized", "COGNITO_USER_POOLS", "NONE"]},
                  "AuthorizerId": {"Fn::If": ["RestDownloadsAuthorized", {"Ref": "RestCognitoAuthorizer"},
                                              {"Ref": "AWS::NoValue"}]}})),
-        "one Cognito deployment for both download authorizations (a stale snapshot)": edit(lambda r, t: (
-            r.pop("RestDeploymentCognitoPublicDownloads"), r["RestDeploymentCognito2"].update({"Condition": "HasCognito"}),
-            r["RestStage"]["Properties"].update({"DeploymentId": {"Fn::If": [
-                "HasCognito", {"Ref": "RestDeploymentCognito2"}, {"Ref": "RestDeploymentOpen2"}]}}))),
         "DOWNLOAD_ACCESS not passed to the function": edit(
             lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].pop("DOWNLOAD_ACCESS")),
         "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
