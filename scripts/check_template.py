@@ -22,7 +22,7 @@
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
    front door, an issuer without an audience, owner-only downloads under the open contract,
    CloudFront downloads without the key pair or with open uploads, CloudFront keys with S3
-   downloads) is refused;
+   downloads, a function URL without ReservedConcurrency) is refused;
 6. the REST stage on update: for each REST variant, every parameter changed to each of its other
    values (and every accepted combination against every other): whenever the REST resources a
    deployment snapshots change, so does what makes CloudFormation make a new deployment for the
@@ -72,7 +72,7 @@ VARIANTS = {
     "rest-cognito": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL},
     "http-open": {"FrontDoor": "HttpApi", "TrustBodyUserId": "true"},
     "http-jwt": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example"},
-    "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
+    "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "ReservedConcurrency": "20"},
     "http-jwt-arm64": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                        "Architecture": "arm64"},
     # DownloadAccess: a public timeline behind each authenticator, and owner-only downloads.
@@ -91,7 +91,7 @@ VARIANTS = {
     "http-jwt-cloudfront-owner": dict(CLOUDFRONT, FrontDoor="HttpApi", JwtIssuer=ISSUER, JwtAudience="4example",
                                       DownloadAccess="owner", CloudFrontPrivateKeySecret=SECRET_ARN,
                                       CloudFrontPriceClass="PriceClass_All"),
-    "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true"),
+    "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="1"),
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -100,7 +100,7 @@ VARIANTS = {
 # that would refuse to start, and each kind of download is wired whoever may ask.
 COMBINATIONS = [
     dict(downloads, FrontDoor=door, JwtIssuer=issuer, JwtAudience=audience, CognitoUserPoolArn=pool,
-         TrustBodyUserId=trust, DownloadAccess=access)
+         TrustBodyUserId=trust, DownloadAccess=access, ReservedConcurrency="20" if door == "FunctionUrl" else "0")
     for door in ("RestApi", "HttpApi", "FunctionUrl")
     for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
     for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
@@ -180,7 +180,12 @@ REFUSED = {
     "owner-only downloads under the open contract": (
         {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
     "owner-only downloads on a function URL": (
-        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner", "ReservedConcurrency": "20"},
+        "DownloadAccess=owner"),
+    "a function URL without a cap (ReservedConcurrency 0: unbounded)": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"}, "ReservedConcurrency"),
+    "a function URL without a cap, with CloudFront downloads": (
+        dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="0"), "ReservedConcurrency"),
     "CloudFront downloads without the public key": (
         dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, CloudFrontPublicKey=""), "CloudFrontPublicKey"),
     "CloudFront downloads without the private key's secret": (
@@ -765,6 +770,9 @@ def assert_variant(name, given, cfn, sam):
         check(u["AuthType"] == "NONE", "function URL auth type")
         check(u["Cors"]["AllowOrigins"] == [{"Ref": "FrontendOrigin"}], "function URL CORS origin")
         check(sorted(h.lower() for h in u["Cors"]["AllowHeaders"]) == ["authorization", "content-type"], "function URL CORS headers")
+        # The Rules passed: the function is capped by a reservation of at least one execution.
+        check(int(values["ReservedConcurrency"]) >= 1 and fn.get("ReservedConcurrentExecutions")
+              == {"Ref": "ReservedConcurrency"}, f"{name}: a function URL with no cap on the function's concurrency")
         perms = {p["Properties"]["Action"]: p["Properties"] for p in of_type(res, "AWS::Lambda::Permission").values()}
         check(perms.get("lambda:InvokeFunctionUrl", {}).get("FunctionUrlAuthType") == "NONE", "InvokeFunctionUrl")
         check(perms.get("lambda:InvokeFunction", {}).get("InvokedViaFunctionUrl") is True,
@@ -1257,6 +1265,11 @@ def mutations(sam):
             lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
         "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
+        "a function URL accepted without a cap": edit(lambda r, t: t["Rules"].pop("FunctionUrlNeedsACap")),
+        "the cap never set on the function": edit(
+            lambda r, t: t["Globals"]["Function"].pop("ReservedConcurrentExecutions")),
+        "ReservedConcurrency 1 taken for no cap": edit(lambda r, t: t["Conditions"].update(
+            {"HasReservedConcurrency": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, 1]}]}})),
         # Downloads=CloudFront.
         "the images behaviour without the trusted key group (images readable unsigned)": edit(
             lambda r, t: images(r).pop("TrustedKeyGroups")),
