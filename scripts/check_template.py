@@ -12,7 +12,8 @@
    environment and least-privilege role; under Downloads=CloudFront the distribution: the key
    group trusting the stack's public key on every behaviour, HTTPS only, a cache key of the path
    alone, origin access control on the bucket and the bucket policy letting that distribution
-   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference);
+   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference; with
+   RateLimitPerIp the web ACL on the REST stage, its one rule blocking an IP past the limit);
 4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
    issuer, audience, pool, TrustBodyUserId, DownloadAccess) and of Downloads that the Rules
    accept, and on every pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell
@@ -22,7 +23,8 @@
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
    front door, an issuer without an audience, owner-only downloads under the open contract,
    CloudFront downloads without the key pair or with open uploads, CloudFront keys with S3
-   downloads, a function URL without ReservedConcurrency) is refused;
+   downloads, a function URL without ReservedConcurrency, RateLimitPerIp on an HTTP API or a
+   function URL) is refused;
 6. the REST stage on update: for each REST variant, every parameter changed to each of its other
    values (and every accepted combination against every other): whenever the REST resources a
    deployment snapshots change, so does what makes CloudFormation make a new deployment for the
@@ -92,6 +94,8 @@ VARIANTS = {
                                       DownloadAccess="owner", CloudFrontPrivateKeySecret=SECRET_ARN,
                                       CloudFrontPriceClass="PriceClass_All"),
     "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="1"),
+    # RateLimitPerIp: an AWS WAF web ACL on the REST stage.
+    "rest-cognito-rate-limit": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "RateLimitPerIp": "1000"},
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -197,6 +201,11 @@ REFUSED = {
     "CloudFront downloads with open uploads (the edge serves the stored type)": (
         dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, RequireUploadConstraints="false"),
         "RequireUploadConstraints=true"),
+    "a per-IP rate limit on an HTTP API (AWS WAF cannot be associated with one)": (
+        {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "a", "RateLimitPerIp": "1000"}, "AWS WAF"),
+    "a per-IP rate limit on a function URL": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "ReservedConcurrency": "20", "RateLimitPerIp": "1000"},
+        "AWS WAF"),
     "a CloudFront public key with S3 downloads": (
         {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "CloudFrontPublicKey": PUBLIC_KEY}, "Downloads=CloudFront"),
     "a CloudFront private key's secret with S3 downloads": (
@@ -213,6 +222,11 @@ PATTERNS = {
                                              "123456789012:secret:k-AbCdEf"],
                                    "refuses": [PRIVATE_KEY_TEXT, PUBLIC_KEY, "presigner key", "{{resolve:x}}"]},
 }
+
+
+# What RateLimitPerIp's pattern must take (0, and AWS WAF's rate-based limits, 10 to 2000000000) and refuse.
+RATE_LIMITS = {"takes": ["0", "10", "99", "100", "1000", "20000000", "1999999999", "2000000000"],
+               "refuses": ["", "1", "9", "-1", "010", "00", "2000000001", "9999999999", "1e3", " 100", "100 "]}
 
 
 class NoManagedPolicies:
@@ -348,10 +362,12 @@ def resolve(cfn, given):
         for name, o in cfn.get("Outputs", {}).items()
         if conditions.get(o.get("Condition"), True)
     }
-    # Parameters that only steered conditions play no part in this variant.
+    # Parameters that only steered conditions play no part in this variant. The others default to
+    # this variant's values, so that cfn-lint checks the values the variant deploys with.
     used = json.dumps([out["Resources"], out["Outputs"]])
     out["Parameters"] = {
-        name: p for name, p in cfn["Parameters"].items()
+        name: dict(p, Default=int(values[name]) if p["Type"] == "Number" else values[name])
+        for name, p in cfn["Parameters"].items()
         if f'"Ref": "{name}"' in used or "${" + name + "}" in used
     }
     for group in out.get("Metadata", {}).get("AWS::CloudFormation::Interface", {}).get("ParameterGroups", []):
@@ -543,6 +559,46 @@ def check_cloudfront(name, res, outputs, values):
         check(not {"FunctionAssociations", "LambdaFunctionAssociations"} & set(b), f"{where}: no edge code")
     check(behaviours[1].get("ResponseHeadersPolicyId") == {"Ref": "CloudFrontResponseHeadersPolicy"},
           f"{name}: the images' CORS and Cache-Control")
+
+
+def check_rate_limit_parameter(sam):
+    p = sam["Parameters"]["RateLimitPerIp"]
+    check(p["Type"] == "String" and p["Default"] == "0", "RateLimitPerIp: a String, 0 (off) by default")
+    for value in RATE_LIMITS["takes"]:
+        check(re.fullmatch(p["AllowedPattern"], value) is not None, f"RateLimitPerIp's pattern refuses {value!r}")
+    for value in RATE_LIMITS["refuses"]:
+        check(re.fullmatch(p["AllowedPattern"], value) is None, f"RateLimitPerIp's pattern takes {value!r}")
+
+
+def check_rate_limit(name, res, outputs, values):
+    """RateLimitPerIp (RestApi only, by the Rules): one web ACL on the stage, allowing by default,
+    one rule blocking with a 429 (with CORS) any client IP past the limit in 5 minutes; 0: none."""
+    acls, associations = of_type(res, "AWS::WAFv2::WebACL"), of_type(res, "AWS::WAFv2::WebACLAssociation")
+    on = values["RateLimitPerIp"] != "0"
+    check(sorted(acls) == (["RateLimitWebAcl"] if on else []) and sorted(associations)
+          == (["RateLimitWebAclAssociation"] if on else []) and len([r for r in res.values()
+          if r["Type"].startswith("AWS::WAFv2::")]) == 2 * on, f"{name}: WAF resources {sorted(acls)} {sorted(associations)}")
+    check(("RateLimitWebAclArn" in outputs) == on, f"{name}: the RateLimitWebAclArn output")
+    if not on:
+        return
+    check(values["FrontDoor"] == "RestApi", f"{name}: a web ACL on a front door AWS WAF cannot protect")
+    acl = acls["RateLimitWebAcl"]["Properties"]
+    check(acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}},
+          f"{name}: a regional web ACL (a REST API stage) that lets requests through by default")
+    (rule,) = acl["Rules"]
+    check(rule["Statement"] == {"RateBasedStatement": {"Limit": {"Ref": "RateLimitPerIp"}, "AggregateKeyType": "IP",
+                                                       "EvaluationWindowSec": 300}},
+          f"{name}: RateLimitPerIp per connection IP (not a header a client can set) in 5 minutes, on every request")
+    check(rule["Action"] == {"Block": {"CustomResponse": {"ResponseCode": 429, "ResponseHeaders": [
+        {"Name": "Access-Control-Allow-Origin", "Value": {"Ref": "FrontendOrigin"}}]}}},
+        f"{name}: past the limit, 429 with the web app's origin (so the page reads it)")
+    for config in (acl["VisibilityConfig"], rule["VisibilityConfig"]):
+        check(config["CloudWatchMetricsEnabled"] is True, f"{name}: the web ACL's metrics")
+    association = associations["RateLimitWebAclAssociation"]["Properties"]
+    check(association == {"ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
+                                                     "${RestApi}/stages/${RestStage}"},
+                          "WebACLArn": {"Fn::GetAtt": ["RateLimitWebAcl", "Arn"]}},
+          f"{name}: the web ACL on this API's stage, once the stage exists")
 
 
 def assert_variant(name, given, cfn, sam):
@@ -788,6 +844,7 @@ def assert_variant(name, given, cfn, sam):
 
     outputs = res_all["Outputs"]
     check_cloudfront(name, res, outputs, values)
+    check_rate_limit(name, res, outputs, values)
     check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
           <= set(outputs), f"outputs {sorted(outputs)}")
     for route, key in ROUTES.items():
@@ -1000,6 +1057,7 @@ def alternatives(sam):
     """Values to change each parameter to (CloudFront's key pair goes with Downloads)."""
     special = {"FrontendOrigin": [ORIGIN, "https://other.example.com:8443"], "CognitoUserPoolArn": ["", POOL, POOL2],
                "StageName": ["v1", "v2"], "JwtIssuer": ["", ISSUER], "JwtAudience": ["", "4example"],
+               "RateLimitPerIp": ["0", "1000"],
                "CloudFrontPublicKey": [], "CloudFrontPrivateKeySecret": []}
     out = {}
     for name, p in sam["Parameters"].items():
@@ -1054,6 +1112,7 @@ def run_checks(sam, with_lint=True, root="."):
           f"{sorted(set(sam['Parameters']) ^ set(groups))} {sorted({p for p in groups if groups.count(p) > 1})}")
     windows, expiries = check_timeline_tables(sam)
     check_cloudfront_parameters(sam)
+    check_rate_limit_parameter(sam)
     pairs = len(windows) * len(expiries)
     cfn = expand(sam)
     to_lint.append(("expanded by samtranslator", cfn))
@@ -1141,6 +1200,10 @@ def mutations(sam):
 
     def env(t):
         return t["Globals"]["Function"]["Environment"]["Variables"]
+
+    def rate_rule(r):
+        (rule,) = r["RateLimitWebAcl"]["Properties"]["Rules"]
+        return rule
 
     def snapshot(r):
         return r["RestDeployment"]["Properties"]["Snapshot"]
@@ -1266,6 +1329,27 @@ def mutations(sam):
         "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
         "a function URL accepted without a cap": edit(lambda r, t: t["Rules"].pop("FunctionUrlNeedsACap")),
+        # RateLimitPerIp.
+        "a per-IP rate limit accepted on an HTTP API (and ignored)": edit(lambda r, t: t["Rules"].pop("RateLimitNeedsRestApi")),
+        "the web ACL not associated with the stage": edit(lambda r, t: r.pop("RateLimitWebAclAssociation")),
+        "the association made before the stage exists (StageName, not RestStage)": edit(
+            lambda r, t: r["RateLimitWebAclAssociation"]["Properties"].update({"ResourceArn": {"Fn::Sub": (
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/stages/${StageName}")}})),
+        "the limit counted per X-Forwarded-For (a client sets its own)": edit(lambda r, t: rate_rule(r)["Statement"]
+            ["RateBasedStatement"].update({"AggregateKeyType": "FORWARDED_IP"})),
+        "the limit on one route only (a scope-down statement)": edit(lambda r, t: rate_rule(r)["Statement"]
+            ["RateBasedStatement"].update({"ScopeDownStatement": {"ByteMatchStatement": {
+                "FieldToMatch": {"UriPath": {}}, "PositionalConstraint": "CONTAINS", "SearchString": "upload",
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}})),
+        "the rate rule counting, not blocking": edit(lambda r, t: rate_rule(r).update({"Action": {"Count": {}}})),
+        "the 429 without CORS (the page sees a CORS failure)": edit(
+            lambda r, t: rate_rule(r)["Action"]["Block"]["CustomResponse"].pop("ResponseHeaders")),
+        "the web ACL blocking everyone by default": edit(
+            lambda r, t: r["RateLimitWebAcl"]["Properties"].update({"DefaultAction": {"Block": {}}})),
+        "a web ACL on every REST API, RateLimitPerIp 0 too": edit(lambda r, t: t["Conditions"].update(
+            {"HasRateLimit": {"Condition": "IsRestApi"}})),
+        "a rate limit pattern taking 1 (AWS WAF's minimum is 10)": edit(
+            lambda r, t: t["Parameters"]["RateLimitPerIp"].update({"AllowedPattern": "^(0|[1-9][0-9]{0,8}|1[0-9]{9}|2000000000)$"})),
         "the cap never set on the function": edit(
             lambda r, t: t["Globals"]["Function"].pop("ReservedConcurrentExecutions")),
         "ReservedConcurrency 1 taken for no cap": edit(lambda r, t: t["Conditions"].update(
