@@ -13,7 +13,9 @@
    group trusting the stack's public key on every behaviour, HTTPS only, a cache key of the path
    alone, origin access control on the bucket and the bucket policy letting that distribution
    alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference; with
-   RateLimitPerIp the web ACL on the REST stage, its one rule blocking an IP past the limit);
+   RateLimitPerIp the web ACL on the REST stage, its one rule blocking an IP past the limit; with
+   AccessLogs the images bucket's server access logs in a private, SSE-S3, expiring log bucket
+   that only the logging service may write to, for the images bucket of this account);
 4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
    issuer, audience, pool, TrustBodyUserId, DownloadAccess) and of Downloads that the Rules
    accept, and on every pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell
@@ -96,6 +98,9 @@ VARIANTS = {
     "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="1"),
     # RateLimitPerIp: an AWS WAF web ACL on the REST stage.
     "rest-cognito-rate-limit": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "RateLimitPerIp": "1000"},
+    # AccessLogs: the images bucket's server access logs in a log bucket.
+    "http-jwt-access-logs": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                             "AccessLogs": "true", "AccessLogExpirationDays": "30"},
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -561,6 +566,60 @@ def check_cloudfront(name, res, outputs, values):
           f"{name}: the images' CORS and Cache-Control")
 
 
+ACCESS_LOG_PREFIX = "images-bucket/"
+
+
+def check_access_logs(name, res, outputs, values):
+    """AccessLogs=true: the images bucket's server access logs go to a log bucket of the stack's
+    own, kept when the stack goes, private, SSE-S3, emptied by a lifecycle rule, written only by
+    the logging service for the images bucket of this account; false: none of it."""
+    on = values["AccessLogs"] == "true"
+    check(sorted(of_type(res, "AWS::S3::Bucket")) == sorted(["ImagesBucket"] + ["AccessLogsBucket"] * on)
+          and sorted(of_type(res, "AWS::S3::BucketPolicy")) == sorted(["ImagesBucketPolicy"] + ["AccessLogsBucketPolicy"] * on),
+          f"{name}: buckets {sorted(of_type(res, 'AWS::S3::Bucket'))}")
+    logging_config = res["ImagesBucket"]["Properties"].get("LoggingConfiguration")
+    check(("AccessLogsBucketName" in outputs) == on, f"{name}: the AccessLogsBucketName output")
+    if not on:
+        check(logging_config is None, f"{name}: server access logging without AccessLogs=true")
+        return
+    check(logging_config == {"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": ACCESS_LOG_PREFIX,
+                             "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}},
+          f"{name}: the images bucket logs to the log bucket under {ACCESS_LOG_PREFIX}: {logging_config}")
+    logs = res["AccessLogsBucket"]
+    check(logs.get("DeletionPolicy") == "Retain" and logs.get("UpdateReplacePolicy") == "Retain",
+          f"{name}: the logs outlive the stack")
+    bucket = logs["Properties"]
+    check(bucket["PublicAccessBlockConfiguration"] == {k: True for k in (
+        "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")}, f"{name}: logs private")
+    check(bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+          and "AccessControl" not in bucket, f"{name}: ACLs off; the bucket policy lets the logging service in")
+    check(bucket["BucketEncryption"] == {"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+          f"{name}: SSE-S3 (log delivery does not support SSE-KMS default encryption)")
+    check(not {"LoggingConfiguration", "ObjectLockEnabled", "ObjectLockConfiguration", "VersioningConfiguration",
+               "BucketName"} & set(bucket), f"{name}: the log bucket: no logs of its own, no Object Lock, "
+          "no versions the expiry would keep, no fixed name")
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    check(rule == {"Id": "expire-access-logs", "Status": "Enabled", "ExpirationInDays": {"Ref": "AccessLogExpirationDays"}},
+          f"{name}: every log expires after AccessLogExpirationDays")
+    policy = res["AccessLogsBucketPolicy"]["Properties"]
+    check(policy["Bucket"] == {"Ref": "AccessLogsBucket"}, f"{name}: the policy is on the log bucket")
+    statements = {st.get("Sid"): st for st in policy["PolicyDocument"]["Statement"]}
+    check(statements == {
+        "AllowServerAccessLogsOfTheImagesBucket": {
+            "Sid": "AllowServerAccessLogsOfTheImagesBucket", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/" + ACCESS_LOG_PREFIX + "*"},
+            "Condition": {"ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["ImagesBucket", "Arn"]}},
+                          "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+        "DenyInsecureTransport": {
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": ["AccessLogsBucket", "Arn"]}, {"Fn::Sub": "${AccessLogsBucket.Arn}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    }, f"{name}: the log bucket's policy: the logging service writes under {ACCESS_LOG_PREFIX} for the images "
+       "bucket of this account only, TLS only, and nothing else")
+
+
 def check_rate_limit_parameter(sam):
     p = sam["Parameters"]["RateLimitPerIp"]
     check(p["Type"] == "String" and p["Default"] == "0", "RateLimitPerIp: a String, 0 (off) by default")
@@ -845,6 +904,7 @@ def assert_variant(name, given, cfn, sam):
     outputs = res_all["Outputs"]
     check_cloudfront(name, res, outputs, values)
     check_rate_limit(name, res, outputs, values)
+    check_access_logs(name, res, outputs, values)
     check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
           <= set(outputs), f"outputs {sorted(outputs)}")
     for route, key in ROUTES.items():
@@ -1113,6 +1173,8 @@ def run_checks(sam, with_lint=True, root="."):
     windows, expiries = check_timeline_tables(sam)
     check_cloudfront_parameters(sam)
     check_rate_limit_parameter(sam)
+    logs = sam["Parameters"]["AccessLogs"]
+    check(logs["Default"] == "false" and sorted(logs["AllowedValues"]) == ["false", "true"], "AccessLogs: off by default")
     pairs = len(windows) * len(expiries)
     cfn = expand(sam)
     to_lint.append(("expanded by samtranslator", cfn))
@@ -1200,6 +1262,9 @@ def mutations(sam):
 
     def env(t):
         return t["Globals"]["Function"]["Environment"]["Variables"]
+
+    def log_grant(r):
+        return r["AccessLogsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
 
     def rate_rule(r):
         (rule,) = r["RateLimitWebAcl"]["Properties"]["Rules"]
@@ -1329,6 +1394,35 @@ def mutations(sam):
         "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
         "a function URL accepted without a cap": edit(lambda r, t: t["Rules"].pop("FunctionUrlNeedsACap")),
+        # AccessLogs.
+        "the log bucket taking any bucket's logs (no aws:SourceArn)": edit(
+            lambda r, t: log_grant(r)["Condition"].pop("ArnLike")),
+        "the log bucket taking logs from any account (no aws:SourceAccount)": edit(
+            lambda r, t: log_grant(r)["Condition"].pop("StringEquals")),
+        "the logging service allowed the whole log bucket": edit(
+            lambda r, t: log_grant(r).update({"Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/*"}})),
+        "the logs under a prefix the policy does not allow": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["LoggingConfiguration"]["Fn::If"][1].update(
+                {"LogFilePrefix": "logs/"})),
+        "anyone allowed to write logs": edit(lambda r, t: log_grant(r).update({"Principal": "*"})),
+        "the log bucket encrypted with SSE-KMS (no logs delivered)": edit(
+            lambda r, t: r["AccessLogsBucket"]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ServerSideEncryptionByDefault"].update({"SSEAlgorithm": "aws:kms"})),
+        "the log delivery group's ACL on a bucket with ACLs off (the deploy fails)": edit(
+            lambda r, t: r["AccessLogsBucket"]["Properties"].update({"AccessControl": "LogDeliveryWrite"})),
+        "logs kept forever": edit(lambda r, t: r["AccessLogsBucket"]["Properties"].pop("LifecycleConfiguration")),
+        "the log bucket logging to itself": edit(lambda r, t: r["AccessLogsBucket"]["Properties"].update(
+            {"LoggingConfiguration": {"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": "self/"}})),
+        "the logs deleted with the stack": edit(lambda r, t: r["AccessLogsBucket"].update({"DeletionPolicy": "Delete"})),
+        "the log bucket public": edit(lambda r, t: r["AccessLogsBucket"]["Properties"]["PublicAccessBlockConfiguration"].update(
+            {"RestrictPublicBuckets": False})),
+        "server access logging in every stack": edit(lambda r, t: r["ImagesBucket"]["Properties"].update(
+            {"LoggingConfiguration": r["ImagesBucket"]["Properties"]["LoggingConfiguration"]["Fn::If"][1]})),
+        "a Deny on the log bucket that stops the delivery (unencrypted uploads)": edit(
+            lambda r, t: r["AccessLogsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"].append({
+                "Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                "Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/*"},
+                "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}}})),
         # RateLimitPerIp.
         "a per-IP rate limit accepted on an HTTP API (and ignored)": edit(lambda r, t: t["Rules"].pop("RateLimitNeedsRestApi")),
         "the web ACL not associated with the stage": edit(lambda r, t: r.pop("RateLimitWebAclAssociation")),
