@@ -12,7 +12,10 @@
    environment and least-privilege role; under Downloads=CloudFront the distribution: the key
    group trusting the stack's public key on every behaviour, HTTPS only, a cache key of the path
    alone, origin access control on the bucket and the bucket policy letting that distribution
-   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference);
+   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference; with
+   RateLimitPerIp the web ACL on the REST stage, its one rule blocking an IP past the limit; with
+   AccessLogs the images bucket's server access logs in a private, SSE-S3, expiring log bucket
+   that only the logging service may write to, for the images bucket of this account);
 4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
    issuer, audience, pool, TrustBodyUserId, DownloadAccess) and of Downloads that the Rules
    accept, and on every pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell
@@ -22,17 +25,27 @@
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
    front door, an issuer without an audience, owner-only downloads under the open contract,
    CloudFront downloads without the key pair or with open uploads, CloudFront keys with S3
-   downloads) is refused.
+   downloads, a function URL without ReservedConcurrency, RateLimitPerIp on an HTTP API or a
+   function URL) is refused;
+6. the REST stage on update: for each REST variant, every parameter changed to each of its other
+   values (and every accepted combination against every other): whenever the REST resources a
+   deployment snapshots change, so does what makes CloudFormation make a new deployment for the
+   stage (RestDeployment's properties; an AWS::ApiGateway::Deployment never counts, it is
+   updated in place); RestDeployer's code, run against a stand-in API Gateway and CloudFormation,
+   makes a deployment (a new physical id) on Create and Update, deletes the old one on Delete and
+   always answers; RestDeployment's Revision is the digest of the REST resources as written.
 
 `--self-test` then breaks the template in each way the assertions guard against (an
 authorizer dropped from one route, throttling removed, a bucket policy statement missing, the
-trusted key group dropped, query strings in the cache key, ...) and checks that the assertions
-catch each break.
+trusted key group dropped, query strings in the cache key, the origin or the pool left out of
+the REST deployment's Snapshot, ...) and checks that the assertions catch each break.
 
 Usage: python3 scripts/check_template.py [template.yaml] [--self-test]
 """
 
 import copy
+import functools
+import io
 import json
 import logging
 import os
@@ -42,6 +55,7 @@ import sys
 import tempfile
 
 from samtranslator.model.exceptions import InvalidDocumentException
+from samtranslator.translator import translator as translator_module
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
@@ -64,7 +78,7 @@ VARIANTS = {
     "rest-cognito": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL},
     "http-open": {"FrontDoor": "HttpApi", "TrustBodyUserId": "true"},
     "http-jwt": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example"},
-    "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"},
+    "url-open": {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "ReservedConcurrency": "20"},
     "http-jwt-arm64": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                        "Architecture": "arm64"},
     # DownloadAccess: a public timeline behind each authenticator, and owner-only downloads.
@@ -83,7 +97,12 @@ VARIANTS = {
     "http-jwt-cloudfront-owner": dict(CLOUDFRONT, FrontDoor="HttpApi", JwtIssuer=ISSUER, JwtAudience="4example",
                                       DownloadAccess="owner", CloudFrontPrivateKeySecret=SECRET_ARN,
                                       CloudFrontPriceClass="PriceClass_All"),
-    "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true"),
+    "url-open-cloudfront": dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="1"),
+    # RateLimitPerIp: an AWS WAF web ACL on the REST stage.
+    "rest-cognito-rate-limit": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "RateLimitPerIp": "1000"},
+    # AccessLogs: the images bucket's server access logs in a log bucket.
+    "http-jwt-access-logs": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                             "AccessLogs": "true", "AccessLogExpirationDays": "30"},
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -92,7 +111,7 @@ VARIANTS = {
 # that would refuse to start, and each kind of download is wired whoever may ask.
 COMBINATIONS = [
     dict(downloads, FrontDoor=door, JwtIssuer=issuer, JwtAudience=audience, CognitoUserPoolArn=pool,
-         TrustBodyUserId=trust, DownloadAccess=access)
+         TrustBodyUserId=trust, DownloadAccess=access, ReservedConcurrency="20" if door == "FunctionUrl" else "0")
     for door in ("RestApi", "HttpApi", "FunctionUrl")
     for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
     for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
@@ -172,7 +191,12 @@ REFUSED = {
     "owner-only downloads under the open contract": (
         {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
     "owner-only downloads on a function URL": (
-        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner"}, "DownloadAccess=owner"),
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "DownloadAccess": "owner", "ReservedConcurrency": "20"},
+        "DownloadAccess=owner"),
+    "a function URL without a cap (ReservedConcurrency 0: unbounded)": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true"}, "ReservedConcurrency"),
+    "a function URL without a cap, with CloudFront downloads": (
+        dict(CLOUDFRONT, FrontDoor="FunctionUrl", TrustBodyUserId="true", ReservedConcurrency="0"), "ReservedConcurrency"),
     "CloudFront downloads without the public key": (
         dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, CloudFrontPublicKey=""), "CloudFrontPublicKey"),
     "CloudFront downloads without the private key's secret": (
@@ -184,6 +208,11 @@ REFUSED = {
     "CloudFront downloads with open uploads (the edge serves the stored type)": (
         dict(CLOUDFRONT, FrontDoor="RestApi", CognitoUserPoolArn=POOL, RequireUploadConstraints="false"),
         "RequireUploadConstraints=true"),
+    "a per-IP rate limit on an HTTP API (AWS WAF cannot be associated with one)": (
+        {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "a", "RateLimitPerIp": "1000"}, "AWS WAF"),
+    "a per-IP rate limit on a function URL": (
+        {"FrontDoor": "FunctionUrl", "TrustBodyUserId": "true", "ReservedConcurrency": "20", "RateLimitPerIp": "1000"},
+        "AWS WAF"),
     "a CloudFront public key with S3 downloads": (
         {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "CloudFrontPublicKey": PUBLIC_KEY}, "Downloads=CloudFront"),
     "a CloudFront private key's secret with S3 downloads": (
@@ -200,6 +229,11 @@ PATTERNS = {
                                              "123456789012:secret:k-AbCdEf"],
                                    "refuses": [PRIVATE_KEY_TEXT, PUBLIC_KEY, "presigner key", "{{resolve:x}}"]},
 }
+
+
+# What RateLimitPerIp's pattern must take (0, and AWS WAF's rate-based limits, 10 to 2000000000) and refuse.
+RATE_LIMITS = {"takes": ["0", "10", "99", "100", "1000", "20000000", "1999999999", "2000000000"],
+               "refuses": ["", "1", "9", "-1", "010", "00", "2000000001", "9999999999", "1e3", " 100", "100 "]}
 
 
 class NoManagedPolicies:
@@ -230,6 +264,14 @@ def lint(templates):
     out = (result.stdout + result.stderr).replace(scratch + os.sep, "").strip()
     if result.returncode != 0 or out:
         raise Broken(f"cfn-lint is not clean (exit {result.returncode}; files named by template):\n{out}")
+
+
+# samtranslator checks its bundled policy templates against their schema each time it is asked
+# for the plugin that applies them, on every transform: a third of the self-test's time. The
+# plugin keeps nothing between templates (and this template uses no policy template), so one is
+# made and reused.
+translator_module.make_policy_template_for_function_plugin = functools.cache(
+    translator_module.make_policy_template_for_function_plugin)
 
 
 def expand(sam):
@@ -335,10 +377,12 @@ def resolve(cfn, given):
         for name, o in cfn.get("Outputs", {}).items()
         if conditions.get(o.get("Condition"), True)
     }
-    # Parameters that only steered conditions play no part in this variant.
+    # Parameters that only steered conditions play no part in this variant. The others default to
+    # this variant's values, so that cfn-lint checks the values the variant deploys with.
     used = json.dumps([out["Resources"], out["Outputs"]])
     out["Parameters"] = {
-        name: p for name, p in cfn["Parameters"].items()
+        name: dict(p, Default=int(values[name]) if p["Type"] == "Number" else values[name])
+        for name, p in cfn["Parameters"].items()
         if f'"Ref": "{name}"' in used or "${" + name + "}" in used
     }
     for group in out.get("Metadata", {}).get("AWS::CloudFormation::Interface", {}).get("ParameterGroups", []):
@@ -532,6 +576,100 @@ def check_cloudfront(name, res, outputs, values):
           f"{name}: the images' CORS and Cache-Control")
 
 
+ACCESS_LOG_PREFIX = "images-bucket/"
+
+
+def check_access_logs(name, res, outputs, values):
+    """AccessLogs=true: the images bucket's server access logs go to a log bucket of the stack's
+    own, kept when the stack goes, private, SSE-S3, emptied by a lifecycle rule, written only by
+    the logging service for the images bucket of this account; false: none of it."""
+    on = values["AccessLogs"] == "true"
+    check(sorted(of_type(res, "AWS::S3::Bucket")) == sorted(["ImagesBucket"] + ["AccessLogsBucket"] * on)
+          and sorted(of_type(res, "AWS::S3::BucketPolicy")) == sorted(["ImagesBucketPolicy"] + ["AccessLogsBucketPolicy"] * on),
+          f"{name}: buckets {sorted(of_type(res, 'AWS::S3::Bucket'))}")
+    logging_config = res["ImagesBucket"]["Properties"].get("LoggingConfiguration")
+    check(("AccessLogsBucketName" in outputs) == on, f"{name}: the AccessLogsBucketName output")
+    if not on:
+        check(logging_config is None, f"{name}: server access logging without AccessLogs=true")
+        return
+    check(logging_config == {"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": ACCESS_LOG_PREFIX,
+                             "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}},
+          f"{name}: the images bucket logs to the log bucket under {ACCESS_LOG_PREFIX}: {logging_config}")
+    logs = res["AccessLogsBucket"]
+    check(logs.get("DeletionPolicy") == "Retain" and logs.get("UpdateReplacePolicy") == "Retain",
+          f"{name}: the logs outlive the stack")
+    bucket = logs["Properties"]
+    check(bucket["PublicAccessBlockConfiguration"] == {k: True for k in (
+        "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")}, f"{name}: logs private")
+    check(bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+          and "AccessControl" not in bucket, f"{name}: ACLs off; the bucket policy lets the logging service in")
+    check(bucket["BucketEncryption"] == {"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+          f"{name}: SSE-S3 (log delivery does not support SSE-KMS default encryption)")
+    check(not {"LoggingConfiguration", "ObjectLockEnabled", "ObjectLockConfiguration", "VersioningConfiguration",
+               "BucketName"} & set(bucket), f"{name}: the log bucket: no logs of its own, no Object Lock, "
+          "no versions the expiry would keep, no fixed name")
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    check(rule == {"Id": "expire-access-logs", "Status": "Enabled", "ExpirationInDays": {"Ref": "AccessLogExpirationDays"}},
+          f"{name}: every log expires after AccessLogExpirationDays")
+    policy = res["AccessLogsBucketPolicy"]["Properties"]
+    check(policy["Bucket"] == {"Ref": "AccessLogsBucket"}, f"{name}: the policy is on the log bucket")
+    statements = {st.get("Sid"): st for st in policy["PolicyDocument"]["Statement"]}
+    check(statements == {
+        "AllowServerAccessLogsOfTheImagesBucket": {
+            "Sid": "AllowServerAccessLogsOfTheImagesBucket", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/" + ACCESS_LOG_PREFIX + "*"},
+            "Condition": {"ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["ImagesBucket", "Arn"]}},
+                          "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+        "DenyInsecureTransport": {
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": ["AccessLogsBucket", "Arn"]}, {"Fn::Sub": "${AccessLogsBucket.Arn}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    }, f"{name}: the log bucket's policy: the logging service writes under {ACCESS_LOG_PREFIX} for the images "
+       "bucket of this account only, TLS only, and nothing else")
+
+
+def check_rate_limit_parameter(sam):
+    p = sam["Parameters"]["RateLimitPerIp"]
+    check(p["Type"] == "String" and p["Default"] == "0", "RateLimitPerIp: a String, 0 (off) by default")
+    for value in RATE_LIMITS["takes"]:
+        check(re.fullmatch(p["AllowedPattern"], value) is not None, f"RateLimitPerIp's pattern refuses {value!r}")
+    for value in RATE_LIMITS["refuses"]:
+        check(re.fullmatch(p["AllowedPattern"], value) is None, f"RateLimitPerIp's pattern takes {value!r}")
+
+
+def check_rate_limit(name, res, outputs, values):
+    """RateLimitPerIp (RestApi only, by the Rules): one web ACL on the stage, allowing by default,
+    one rule blocking with a 429 (with CORS) any client IP past the limit in 5 minutes; 0: none."""
+    acls, associations = of_type(res, "AWS::WAFv2::WebACL"), of_type(res, "AWS::WAFv2::WebACLAssociation")
+    on = values["RateLimitPerIp"] != "0"
+    check(sorted(acls) == (["RateLimitWebAcl"] if on else []) and sorted(associations)
+          == (["RateLimitWebAclAssociation"] if on else []) and len([r for r in res.values()
+          if r["Type"].startswith("AWS::WAFv2::")]) == 2 * on, f"{name}: WAF resources {sorted(acls)} {sorted(associations)}")
+    check(("RateLimitWebAclArn" in outputs) == on, f"{name}: the RateLimitWebAclArn output")
+    if not on:
+        return
+    check(values["FrontDoor"] == "RestApi", f"{name}: a web ACL on a front door AWS WAF cannot protect")
+    acl = acls["RateLimitWebAcl"]["Properties"]
+    check(acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}},
+          f"{name}: a regional web ACL (a REST API stage) that lets requests through by default")
+    (rule,) = acl["Rules"]
+    check(rule["Statement"] == {"RateBasedStatement": {"Limit": {"Ref": "RateLimitPerIp"}, "AggregateKeyType": "IP",
+                                                       "EvaluationWindowSec": 300}},
+          f"{name}: RateLimitPerIp per connection IP (not a header a client can set) in 5 minutes, on every request")
+    check(rule["Action"] == {"Block": {"CustomResponse": {"ResponseCode": 429, "ResponseHeaders": [
+        {"Name": "Access-Control-Allow-Origin", "Value": {"Ref": "FrontendOrigin"}}]}}},
+        f"{name}: past the limit, 429 with the web app's origin (so the page reads it)")
+    for config in (acl["VisibilityConfig"], rule["VisibilityConfig"]):
+        check(config["CloudWatchMetricsEnabled"] is True, f"{name}: the web ACL's metrics")
+    association = associations["RateLimitWebAclAssociation"]["Properties"]
+    check(association == {"ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
+                                                     "${RestApi}/stages/${RestStage}"},
+                          "WebACLArn": {"Fn::GetAtt": ["RateLimitWebAcl", "Arn"]}},
+          f"{name}: the web ACL on this API's stage, once the stage exists")
+
+
 def assert_variant(name, given, cfn, sam):
     res, values = resolve(cfn, given)
     res_all = res
@@ -718,12 +856,7 @@ def assert_variant(name, given, cfn, sam):
         check({g["Properties"]["ResponseType"] for g in of_type(res, "AWS::ApiGateway::GatewayResponse").values()}
               == {"DEFAULT_4XX", "DEFAULT_5XX"}, "API Gateway's own errors carry CORS")
         (stage,) = of_type(res, "AWS::ApiGateway::Stage").values()
-        (deployment_name, deployment), = of_type(res, "AWS::ApiGateway::Deployment").items()
-        check(stage["Properties"]["DeploymentId"] == {"Ref": deployment_name}, "the stage serves the deployment")
-        check(set(deployment["DependsOn"]) >= set(methods), "the deployment holds every method")
-        if auth:
-            check("RestCognitoAuthorizer" in deployment["DependsOn"], "the deployment holds the authorizer")
-        check(deployment["Properties"]["RestApiId"] == {"Ref": "RestApi"}, "the deployment is of this API")
+        check_rest_deployment(name, res, stage, auth)
         check(stage["Properties"]["StageName"] == {"Ref": "StageName"}, "stage name")
         (setting,) = stage["Properties"]["MethodSettings"]
         check(setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*", "throttling on every method")
@@ -762,6 +895,9 @@ def assert_variant(name, given, cfn, sam):
         check(u["AuthType"] == "NONE", "function URL auth type")
         check(u["Cors"]["AllowOrigins"] == [{"Ref": "FrontendOrigin"}], "function URL CORS origin")
         check(sorted(h.lower() for h in u["Cors"]["AllowHeaders"]) == ["authorization", "content-type"], "function URL CORS headers")
+        # The Rules passed: the function is capped by a reservation of at least one execution.
+        check(int(values["ReservedConcurrency"]) >= 1 and fn.get("ReservedConcurrentExecutions")
+              == {"Ref": "ReservedConcurrency"}, f"{name}: a function URL with no cap on the function's concurrency")
         perms = {p["Properties"]["Action"]: p["Properties"] for p in of_type(res, "AWS::Lambda::Permission").values()}
         check(perms.get("lambda:InvokeFunctionUrl", {}).get("FunctionUrlAuthType") == "NONE", "InvokeFunctionUrl")
         check(perms.get("lambda:InvokeFunction", {}).get("InvokedViaFunctionUrl") is True,
@@ -777,6 +913,8 @@ def assert_variant(name, given, cfn, sam):
 
     outputs = res_all["Outputs"]
     check_cloudfront(name, res, outputs, values)
+    check_rate_limit(name, res, outputs, values)
+    check_access_logs(name, res, outputs, values)
     check(set(ROUTES.values()) | {"Authentication", "FunctionArn", "FunctionRoleArn", "BucketName"}
           <= set(outputs), f"outputs {sorted(outputs)}")
     for route, key in ROUTES.items():
@@ -793,6 +931,255 @@ def assert_variant(name, given, cfn, sam):
     return res_all
 
 
+# ---- The REST stage on update: a new deployment whenever what the stage must serve changes.
+
+# What a REST deployment snapshots (a change to any of them needs a new deployment to reach the stage).
+REST_SNAPSHOT_TYPES = {"AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
+                       "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse"}
+# Parameters known to shape the REST resources: the sweep below must find each of them doing so, so
+# that it cannot pass by looking at nothing.
+REST_SHAPERS = {"FrontendOrigin", "CognitoUserPoolArn", "Architecture", "DownloadAccess"}
+POOL2 = "arn:aws:cognito-idp:ap-northeast-1:123456789012:userpool/ap-northeast-1_OTHERPOOL"
+
+
+def bind(node, values):
+    """Parameter values put in (Ref and Fn::Sub); references to resources stay as written."""
+    if isinstance(node, dict):
+        if list(node) == ["Ref"] and node["Ref"] in values:
+            return values[node["Ref"]]
+        if list(node) == ["Fn::Sub"]:
+            arg = node["Fn::Sub"]
+            text, local = (arg, {}) if isinstance(arg, str) else (arg[0], bind(arg[1], values))
+            text = re.sub(r"\$\{([A-Za-z0-9:]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+            return {"Fn::Sub": [text, local] if local else text}
+        return {k: bind(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [bind(v, values) for v in node]
+    return node
+
+
+def rest_state(res, values):
+    """(what a deployment of this variant's REST API would snapshot, what makes CloudFormation make
+    a new deployment for the stage), both with the parameter values put in. An
+    AWS::ApiGateway::Deployment is updated in place (only RestApiId and canary settings replace it),
+    so it makes a snapshot once: its logical id is its trigger. The custom resource makes one on
+    every Update, which CloudFormation sends when any of its properties changes."""
+    fingerprint = json.dumps({n: bind(r, values) for n, r in res.items() if r["Type"] in REST_SNAPSHOT_TYPES},
+                             sort_keys=True)
+    target = res["RestStage"]["Properties"]["DeploymentId"]
+    check(list(target) == ["Ref"] and target["Ref"] in res, f"the stage's DeploymentId {target}")
+    deployment = res[target["Ref"]]
+    if deployment["Type"] == "AWS::ApiGateway::Deployment":
+        return fingerprint, ("AWS::ApiGateway::Deployment", target["Ref"])
+    check(deployment["Type"].startswith("Custom::")
+          and deployment["Properties"].get("ServiceToken") == {"Fn::GetAtt": ["RestDeployer", "Arn"]},
+          f"the stage's deployment {target['Ref']} is made by RestDeployer")
+    return fingerprint, (target["Ref"], json.dumps(bind(deployment["Properties"], values), sort_keys=True))
+
+
+def check_rest_deployment(name, res, stage, auth):
+    """The stage serves RestDeployment, made by RestDeployer after every method and gateway response
+    (and the authorizer, which Snapshot names) is in place; RestDeployer may make and delete this
+    API's deployments and write its log group, nothing else."""
+    check(not of_type(res, "AWS::ApiGateway::Deployment"), f"{name}: a deployment CloudFormation updates in place")
+    check(stage["Properties"]["DeploymentId"] == {"Ref": "RestDeployment"}, f"{name}: the stage serves RestDeployment")
+    deployment = res["RestDeployment"]
+    props = deployment["Properties"]
+    check(deployment["Type"] == "Custom::RestDeployment"
+          and props["ServiceToken"] == {"Fn::GetAtt": ["RestDeployer", "Arn"]}, f"{name}: RestDeployer makes it")
+    check(props["RestApiId"] == {"Ref": "RestApi"}, f"{name}: the deployment is of this API")
+    snapshotted = set(of_type(res, "AWS::ApiGateway::Method")) | set(of_type(res, "AWS::ApiGateway::GatewayResponse"))
+    check(set(deployment.get("DependsOn", [])) >= snapshotted,
+          f"{name}: the deployment is made before {sorted(snapshotted - set(deployment.get('DependsOn', [])))}")
+    check(props["Snapshot"].get("Authorizer") == ({"Ref": "RestCognitoAuthorizer"} if auth else "none"),
+          f"{name}: the deployment waits for the authorizer and follows it")
+    fn = res["RestDeployer"]["Properties"]
+    check(fn["Runtime"].startswith("python3.") and fn["Handler"] == "index.handler"
+          and fn["Role"] == {"Fn::GetAtt": ["RestDeployerRole", "Arn"]}, f"{name}: RestDeployer's runtime and role")
+    check(fn["LoggingConfig"]["LogGroup"] == {"Ref": "RestDeployerLogGroup"}, f"{name}: RestDeployer's log group")
+    statements = [s for pol in res["RestDeployerRole"]["Properties"]["Policies"] for s in pol["PolicyDocument"]["Statement"]]
+    api = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/deployments"
+    grants = sorted((json.dumps(s["Action"]), json.dumps(s["Resource"])) for s in statements)
+    check(all(s["Effect"] == "Allow" for s in statements) and grants == sorted([
+        (json.dumps(["logs:CreateLogStream", "logs:PutLogEvents"]),
+         json.dumps({"Fn::GetAtt": ["RestDeployerLogGroup", "Arn"]})),
+        (json.dumps("apigateway:POST"), json.dumps({"Fn::Sub": api})),
+        (json.dumps("apigateway:DELETE"), json.dumps({"Fn::Sub": api + "/*"})),
+    ]), f"{name}: RestDeployer's role grants {grants}")
+
+
+def rest_revision(sam):
+    """A digest of the REST resources as written and of the conditions they use, transitively."""
+    resources = {n: r for n, r in sam["Resources"].items() if r["Type"] in REST_SNAPSHOT_TYPES}
+    conditions, text = {}, json.dumps(resources)
+    while True:
+        more = {c: e for c, e in sam.get("Conditions", {}).items() if c not in conditions and f'"{c}"' in text}
+        if not more:
+            break
+        conditions.update(more)
+        text += json.dumps(more)
+    canonical = json.dumps({"Resources": resources, "Conditions": conditions}, sort_keys=True, separators=(",", ":"))
+    return __import__("hashlib").sha256(canonical.encode()).hexdigest()[:16]
+
+
+def check_rest_revision(sam):
+    """An edit of the REST resources in the template changes RestDeployment's Revision, so the next
+    deploy makes a new deployment for it."""
+    got = sam["Resources"]["RestDeployment"]["Properties"]["Snapshot"].get("Revision")
+    want = rest_revision(sam)
+    check(got == want, f"the REST resources (or their conditions) changed: set RestDeployment's Snapshot Revision to "
+          f"{want} (it is {got}), so that the next deploy makes a deployment of them for the stage")
+
+
+def check_rest_deployer(sam):
+    """RestDeployer's code, run against a stand-in API Gateway and CloudFormation: a new deployment
+    (a new physical id) on Create and on Update, the old one deleted on Delete (kept if a stage
+    still serves it), and an answer to CloudFormation every time, FAILED with the reason on error."""
+    import types
+    import urllib.request
+
+    class NotFound(Exception):
+        pass
+
+    class BadRequest(Exception):
+        pass
+
+    class ApiGateway:
+        exceptions = types.SimpleNamespace(NotFoundException=NotFound, BadRequestException=BadRequest)
+
+        def __init__(self):
+            self.calls, self.made, self.fail = [], 0, None
+
+        def create_deployment(self, **kw):
+            self.calls.append(("create", kw))
+            if self.fail:
+                raise self.fail
+            self.made += 1
+            return {"id": f"dep{self.made:03d}"}
+
+        def delete_deployment(self, **kw):
+            self.calls.append(("delete", kw))
+            if self.fail:
+                raise self.fail
+
+    clients, answers = {}, []
+    boto3 = types.ModuleType("boto3")
+    boto3.client = lambda service: clients.setdefault(service, ApiGateway())
+    saved = sys.modules.get("boto3"), urllib.request.urlopen
+    sys.modules["boto3"], urllib.request.urlopen = boto3, lambda request, timeout=None: answers.append(request)
+    try:
+        scope = {}
+        exec(compile(sam["Resources"]["RestDeployer"]["Properties"]["Code"]["ZipFile"], "RestDeployer", "exec"), scope)
+        check(list(clients) == ["apigateway"], f"RestDeployer's clients {list(clients)}")
+        api = clients["apigateway"]
+
+        def run(kind, physical=None, fail=None):
+            api.calls, api.fail, answers[:] = [], fail, []
+            event = {"RequestType": kind, "RequestId": f"req-{kind}", "StackId": "arn:aws:cloudformation:stack/x",
+                     "LogicalResourceId": "RestDeployment", "ResourceType": "Custom::RestDeployment",
+                     "ResponseURL": "https://cloudformation-custom-resource-response.s3.amazonaws.com/signed",
+                     "ResourceProperties": {"ServiceToken": "arn:aws:lambda:fn", "RestApiId": "api0123456"}}
+            if physical:
+                event["PhysicalResourceId"] = physical
+            try:
+                with __import__("contextlib").redirect_stdout(io.StringIO()):  # its log lines
+                    scope["handler"](event, None)
+            except Exception as e:
+                raise Broken(f"{kind}: RestDeployer raised {e!r} instead of answering CloudFormation")
+            check(len(answers) == 1, f"RestDeployer answers CloudFormation once on {kind}, not {len(answers)} times")
+            (request,) = answers
+            check(request.get_method() == "PUT" and request.full_url == event["ResponseURL"]
+                  and request.get_header("Content-type") == "",
+                  f"{kind}: the answer is a PUT to the signed URL with an empty Content-Type")
+            body = json.loads(request.data)
+            check({k: body.get(k) for k in ("StackId", "RequestId", "LogicalResourceId")}
+                  == {k: event[k] for k in ("StackId", "RequestId", "LogicalResourceId")}, f"{kind}: the answer's ids")
+            return body, api.calls
+
+        for kind, physical in (("Create", None), ("Update", "dep041")):
+            body, calls = run(kind, physical)
+            check(body["Status"] == "SUCCESS" and [c[0] for c in calls] == ["create"]
+                  and calls[0][1].get("restApiId") == "api0123456" and "stageName" not in calls[0][1],
+                  f"{kind}: one deployment of the API, not on a stage of its own: {calls}")
+            check(body["PhysicalResourceId"] == f"dep{api.made:03d}" != physical,
+                  f"{kind}: the new deployment's id is the physical id (a new id makes CloudFormation move the stage)")
+        body, calls = run("Delete", "dep041")
+        check(body["Status"] == "SUCCESS" and body["PhysicalResourceId"] == "dep041"
+              and calls == [("delete", {"restApiId": "api0123456", "deploymentId": "dep041"})],
+              f"Delete: the old deployment deleted: {calls}")
+        for error in (BadRequest("Active stages pointing to this deployment"), NotFound("gone")):
+            body, _ = run("Delete", "dep041", fail=error)
+            check(body["Status"] == "SUCCESS", f"Delete: a deployment a stage still serves, or gone, is left: {body}")
+        body, calls = run("Delete", "not-deployed")
+        check(body["Status"] == "SUCCESS" and not calls, f"Delete after a failed Create touches nothing: {calls}")
+        body, _ = run("Create", fail=BadRequest("No integration defined for method"))
+        check(body["Status"] == "FAILED" and "No integration" in body["Reason"]
+              and body["PhysicalResourceId"] == "not-deployed", f"a failed Create is reported with its reason: {body}")
+    finally:
+        urllib.request.urlopen = saved[1]
+        if saved[0] is None:
+            sys.modules.pop("boto3", None)
+        else:
+            sys.modules["boto3"] = saved[0]
+
+
+def alternatives(sam):
+    """Values to change each parameter to (CloudFront's key pair goes with Downloads)."""
+    special = {"FrontendOrigin": [ORIGIN, "https://other.example.com:8443"], "CognitoUserPoolArn": ["", POOL, POOL2],
+               "StageName": ["v1", "v2"], "JwtIssuer": ["", ISSUER], "JwtAudience": ["", "4example"],
+               "RateLimitPerIp": ["0", "1000"],
+               "CloudFrontPublicKey": [], "CloudFrontPrivateKeySecret": []}
+    out = {}
+    for name, p in sam["Parameters"].items():
+        if name in special:
+            out[name] = [{name: v} for v in special[name]]
+        elif name == "Downloads":
+            out[name] = [{"Downloads": "S3", "CloudFrontPublicKey": "", "CloudFrontPrivateKeySecret": ""}, CLOUDFRONT]
+        elif "AllowedValues" in p:
+            out[name] = [{name: str(v)} for v in p["AllowedValues"]]
+        elif p["Type"] == "Number":
+            out[name] = [{name: str(v)} for v in (p.get("MinValue", 0), p.get("MaxValue", int(p["Default"]) + 1))]
+        else:
+            out[name] = [{name: str(p.get("Default", ""))}]
+    return out
+
+
+def check_redeploys(sam, cfn):
+    """For each REST variant and each parameter, changed to each of its other values: if the REST
+    resources the stage serves change, so does the deployment's trigger (so `sam deploy` makes a new
+    deployment and points the stage at it)."""
+    shapers = set()
+    for base_name, base in VARIANTS.items():
+        if base["FrontDoor"] != "RestApi":
+            continue
+        before = rest_state(*resolved_resources(cfn, base))
+        for param, changes in alternatives(sam).items():
+            if param == "FrontDoor":
+                continue  # another front door has no REST API; back on RestApi, it is made anew
+            for change in changes:
+                given = dict(base, **change)
+                if given == base or rules_refusal(sam, given) is not None:
+                    continue
+                after = rest_state(*resolved_resources(cfn, given))
+                if after[0] != before[0]:
+                    shapers.add(param)
+                    check(after[1] != before[1], f"{base_name}: changing {param} to {change[param]!r} changes the "
+                          "REST API but not its deployment: the stage would keep serving the old snapshot")
+    check(shapers >= REST_SHAPERS, f"the sweep saw only {sorted(shapers)} change the REST API")
+
+
+def resolved_resources(cfn, given):
+    """The resources rest_state looks at (the REST ones, the stage and its deployment), resolved
+    for `given` as resolve() would, and the parameter values."""
+    values = parameter_values(cfn, given)
+    conditions = decide_conditions(cfn, values)
+    res = {name: take_branches({k: v for k, v in r.items() if k != "Condition"}, conditions)
+           for name, r in cfn["Resources"].items()
+           if (r["Type"] in REST_SNAPSHOT_TYPES or name == "RestStage" or r["Type"].startswith("Custom::")
+               or r["Type"] == "AWS::ApiGateway::Deployment") and conditions.get(r.get("Condition"), True)}
+    return res, values
+
+
 def run_checks(sam, with_lint=True, root="."):
     """Every check on `sam`, the template as samtranslator's yaml_parse reads it (left unchanged)."""
     check_static_builds(sam, root)
@@ -802,6 +1189,9 @@ def run_checks(sam, with_lint=True, root="."):
           f"{sorted(set(sam['Parameters']) ^ set(groups))} {sorted({p for p in groups if groups.count(p) > 1})}")
     windows, expiries = check_timeline_tables(sam)
     check_cloudfront_parameters(sam)
+    check_rate_limit_parameter(sam)
+    logs = sam["Parameters"]["AccessLogs"]
+    check(logs["Default"] == "false" and sorted(logs["AllowedValues"]) == ["false", "true"], "AccessLogs: off by default")
     pairs = len(windows) * len(expiries)
     cfn = expand(sam)
     to_lint.append(("expanded by samtranslator", cfn))
@@ -810,8 +1200,9 @@ def run_checks(sam, with_lint=True, root="."):
         refusal = rules_refusal(sam, given)
         check(refusal is None, f"{name}: the Rules refuse a deployable variant: {refusal}")
         to_lint.append((f"variant {name}", assert_variant(name, given, cfn, sam)))
-    # Every accepted combination holds the same wiring; on a RestApi, each deployment resource is
-    # one authorization of the methods, so a change of authorization always makes a new snapshot.
+    # Every accepted combination holds the same wiring; on a RestApi, no two of them that differ in
+    # what the stage must serve share a deployment trigger (else changing between them would leave
+    # the stage on the old snapshot).
     snapshots = {}
     accepted = 0
     for given in COMBINATIONS:
@@ -821,25 +1212,25 @@ def run_checks(sam, with_lint=True, root="."):
         label = " ".join(f"{k}={v}" for k, v in given.items() if v and k != "CloudFrontPublicKey")
         resolved = assert_variant(label, given, cfn, sam)
         if given["FrontDoor"] == "RestApi":
-            r = resolved["Resources"]
-            deployment = r["RestStage"]["Properties"]["DeploymentId"]["Ref"]
-            authorization = tuple(sorted((n, m["Properties"]["AuthorizationType"])
-                                         for n, m in of_type(r, "AWS::ApiGateway::Method").items()))
-            snapshots.setdefault(deployment, set()).add(authorization)
+            fingerprint, trigger = rest_state(resolved["Resources"], parameter_values(cfn, given))
+            snapshots.setdefault(trigger, {})[fingerprint] = label
     check(accepted >= len(VARIANTS), f"only {accepted} combinations accepted")
-    for deployment, authorizations in snapshots.items():
-        check(len(authorizations) == 1, f"{deployment} serves {len(authorizations)} authorizations: "
-              "changing between them would leave the stage on a stale snapshot")
-    check(len({a for s in snapshots.values() for a in s}) == len(snapshots), "one deployment per authorization")
+    for trigger, served in snapshots.items():
+        check(len(served) == 1, "one deployment trigger for different REST APIs, so the stage would stay on a "
+              f"stale snapshot when changing between: {' / '.join(served.values())}")
+    check_rest_deployer(sam)
+    check_rest_revision(sam)
+    for what, (given, says) in REFUSED.items():
+        refusal = rules_refusal(sam, given)
+        check(refusal is not None, f"the Rules accept {what}")
+        check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
     # Every pair of cache window and URL lifetime, through the template's own expressions.
     for w in windows:
         for e in expiries:
             assert_variant(f"http-jwt window {w} expiry {e}",
                            dict(VARIANTS["http-jwt"], UrlCacheWindowSeconds=str(w), UrlExpiresSeconds=str(e)), cfn, sam)
-    for what, (given, says) in REFUSED.items():
-        refusal = rules_refusal(sam, given)
-        check(refusal is not None, f"the Rules accept {what}")
-        check(any(says in r for r in refusal), f"{what}: refused, but not saying {says!r}: {refusal}")
+    # The slowest last: every parameter of every REST variant.
+    check_redeploys(sam, cfn)
     if with_lint:
         lint(to_lint)
     return accepted, pairs
@@ -847,10 +1238,15 @@ def run_checks(sam, with_lint=True, root="."):
 
 # Each break of the template that the checks above must catch.
 def mutations(sam):
-    def edit(fn):
+    def edit(fn, restamp=True):
+        """The template broken by fn; RestDeployment's Revision then follows the REST resources (as
+        whoever made the edit would have set it), so that the break meets the check it is for."""
         def apply():
             t = copy.deepcopy(sam)
             fn(t["Resources"], t)
+            snapshot = t["Resources"].get("RestDeployment", {}).get("Properties", {}).get("Snapshot")
+            if restamp and snapshot is not None:
+                snapshot["Revision"] = rest_revision(t)
             return t
         return apply
 
@@ -885,15 +1281,65 @@ def mutations(sam):
     def env(t):
         return t["Globals"]["Function"]["Environment"]["Variables"]
 
+    def log_grant(r):
+        return r["AccessLogsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+
+    def rate_rule(r):
+        (rule,) = r["RateLimitWebAcl"]["Properties"]["Rules"]
+        return rule
+
+    def snapshot(r):
+        return r["RestDeployment"]["Properties"]["Snapshot"]
+
+    def deployer_code(r, old, new):
+        code = r["RestDeployer"]["Properties"]["Code"]
+        assert old in code["ZipFile"], old
+        code["ZipFile"] = code["ZipFile"].replace(old, new)
+
     def pattern(name):
         return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
 
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
-            lambda r, t: r["RestDeploymentCognito2"]["DependsOn"].remove("RestUploadFormPost")),
-        "the batch download route left out of the open REST deployment": edit(
-            lambda r, t: r["RestDeploymentOpen2"]["DependsOn"].remove("RestDownloadUrlsPost")),
+            lambda r, t: r["RestDeployment"]["DependsOn"].remove("RestUploadFormPost")),
+        "the 5xx gateway response left out of the REST deployment": edit(
+            lambda r, t: r["RestDeployment"]["DependsOn"].remove("RestDefault5xx")),
+        # The REST stage on update.
+        "a new FrontendOrigin kept off the REST stage (not in the deployment's Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("FrontendOrigin")),
+        "pool A's tokens still accepted after a switch to pool B (the pool not in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("CognitoUserPoolArn")),
+        "the stage invoking the deleted function after an Architecture switch (no FunctionArn in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("FunctionArn")),
+        "DownloadAccess=anyone kept off the REST stage (not in the Snapshot)": edit(
+            lambda r, t: snapshot(r).pop("DownloadAccess")),
+        "the deployment an AWS::ApiGateway::Deployment with the values in its Description (updated in place)": edit(
+            lambda r, t: r.update({"RestDeployment": {
+                "Type": "AWS::ApiGateway::Deployment", "Condition": "IsRestApi",
+                "DependsOn": r["RestDeployment"]["DependsOn"],
+                "Properties": {"RestApiId": {"Ref": "RestApi"}, "Description": {
+                    "Fn::Sub": "${FrontendOrigin} ${CognitoUserPoolArn} ${Architecture} ${DownloadAccess}"}}}})),
+        "a REST method edited without a new Revision": edit(
+            lambda r, t: r["RestUploadOptions"]["Properties"]["Integration"]["IntegrationResponses"][0]
+            ["ResponseParameters"].update({"method.response.header.Access-Control-Max-Age": "'600'"}), restamp=False),
+        "a condition of the REST methods rewritten without a new Revision": edit(
+            lambda r, t: t["Conditions"].update({"RestDownloadsAuthorized": {"Fn::And": [
+                {"Condition": "HasCognito"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "anyone"]}]}]}}),
+            restamp=False),
+        "RestDeployer keeping the old deployment on Update": edit(lambda r, t: deployer_code(
+            r, 'in ("Create", "Update"):', '== "Create":')),
+        "RestDeployer deleting nothing on Delete": edit(lambda r, t: deployer_code(
+            r, "apigateway.delete_deployment(restApiId=api, deploymentId=physical_id)", "pass")),
+        "RestDeployer failing the stack when a stage still serves the old deployment": edit(lambda r, t: deployer_code(
+            r, "apigateway.exceptions.BadRequestException", "apigateway.exceptions.NotFoundException")),
+        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": edit(lambda r, t: deployer_code(
+            r, 'status, reason = "FAILED", repr(e)[:500]', "raise")),
+        "RestDeployer deploying to a stage of its own": edit(lambda r, t: deployer_code(
+            r, "restApiId=api, description=", 'restApiId=api, stageName="v1", description=')),
+        "RestDeployer allowed every API's deployments": edit(
+            lambda r, t: r["RestDeployerRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][1].update(
+                {"Resource": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*"}})),
         "the authorizer dropped from the REST batch download route": unauthorized("RestDownloadUrlsPost"),
         "the JWT authorizer dropped from the HTTP batch download route": unauthorized("HttpDownloadUrlsRoute"),
         "no preflight on the REST batch download route": edit(lambda r, t: r.pop("RestDownloadUrlsOptions")),
@@ -962,10 +1408,6 @@ def mutations(sam):
                 {"AuthorizationType": {"Fn::If": ["RestDownloadsAuthorized", "COGNITO_USER_POOLS", "NONE"]},
                  "AuthorizerId": {"Fn::If": ["RestDownloadsAuthorized", {"Ref": "RestCognitoAuthorizer"},
                                              {"Ref": "AWS::NoValue"}]}})),
-        "one Cognito deployment for both download authorizations (a stale snapshot)": edit(lambda r, t: (
-            r.pop("RestDeploymentCognitoPublicDownloads"), r["RestDeploymentCognito2"].update({"Condition": "HasCognito"}),
-            r["RestStage"]["Properties"].update({"DeploymentId": {"Fn::If": [
-                "HasCognito", {"Ref": "RestDeploymentCognito2"}, {"Ref": "RestDeploymentOpen2"}]}}))),
         "DOWNLOAD_ACCESS not passed to the function": edit(
             lambda r, t: t["Globals"]["Function"]["Environment"]["Variables"].pop("DOWNLOAD_ACCESS")),
         "a second front door always on": edit(lambda r, t: r["HttpApi"].pop("Condition")),
@@ -973,6 +1415,61 @@ def mutations(sam):
             lambda r, t: r["PresignerFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
         "both functions deployed": edit(lambda r, t: r["PresignerFunctionArm64"].pop("Condition")),
         "the function URL without its InvokeFunction permission": edit(lambda r, t: r.pop("FunctionUrlInvokePermission")),
+        "a function URL accepted without a cap": edit(lambda r, t: t["Rules"].pop("FunctionUrlNeedsACap")),
+        # AccessLogs.
+        "the log bucket taking any bucket's logs (no aws:SourceArn)": edit(
+            lambda r, t: log_grant(r)["Condition"].pop("ArnLike")),
+        "the log bucket taking logs from any account (no aws:SourceAccount)": edit(
+            lambda r, t: log_grant(r)["Condition"].pop("StringEquals")),
+        "the logging service allowed the whole log bucket": edit(
+            lambda r, t: log_grant(r).update({"Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/*"}})),
+        "the logs under a prefix the policy does not allow": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["LoggingConfiguration"]["Fn::If"][1].update(
+                {"LogFilePrefix": "logs/"})),
+        "anyone allowed to write logs": edit(lambda r, t: log_grant(r).update({"Principal": "*"})),
+        "the log bucket encrypted with SSE-KMS (no logs delivered)": edit(
+            lambda r, t: r["AccessLogsBucket"]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ServerSideEncryptionByDefault"].update({"SSEAlgorithm": "aws:kms"})),
+        "the log delivery group's ACL on a bucket with ACLs off (the deploy fails)": edit(
+            lambda r, t: r["AccessLogsBucket"]["Properties"].update({"AccessControl": "LogDeliveryWrite"})),
+        "logs kept forever": edit(lambda r, t: r["AccessLogsBucket"]["Properties"].pop("LifecycleConfiguration")),
+        "the log bucket logging to itself": edit(lambda r, t: r["AccessLogsBucket"]["Properties"].update(
+            {"LoggingConfiguration": {"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": "self/"}})),
+        "the logs deleted with the stack": edit(lambda r, t: r["AccessLogsBucket"].update({"DeletionPolicy": "Delete"})),
+        "the log bucket public": edit(lambda r, t: r["AccessLogsBucket"]["Properties"]["PublicAccessBlockConfiguration"].update(
+            {"RestrictPublicBuckets": False})),
+        "server access logging in every stack": edit(lambda r, t: r["ImagesBucket"]["Properties"].update(
+            {"LoggingConfiguration": r["ImagesBucket"]["Properties"]["LoggingConfiguration"]["Fn::If"][1]})),
+        "a Deny on the log bucket that stops the delivery (unencrypted uploads)": edit(
+            lambda r, t: r["AccessLogsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"].append({
+                "Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                "Resource": {"Fn::Sub": "${AccessLogsBucket.Arn}/*"},
+                "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}}})),
+        # RateLimitPerIp.
+        "a per-IP rate limit accepted on an HTTP API (and ignored)": edit(lambda r, t: t["Rules"].pop("RateLimitNeedsRestApi")),
+        "the web ACL not associated with the stage": edit(lambda r, t: r.pop("RateLimitWebAclAssociation")),
+        "the association made before the stage exists (StageName, not RestStage)": edit(
+            lambda r, t: r["RateLimitWebAclAssociation"]["Properties"].update({"ResourceArn": {"Fn::Sub": (
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/stages/${StageName}")}})),
+        "the limit counted per X-Forwarded-For (a client sets its own)": edit(lambda r, t: rate_rule(r)["Statement"]
+            ["RateBasedStatement"].update({"AggregateKeyType": "FORWARDED_IP"})),
+        "the limit on one route only (a scope-down statement)": edit(lambda r, t: rate_rule(r)["Statement"]
+            ["RateBasedStatement"].update({"ScopeDownStatement": {"ByteMatchStatement": {
+                "FieldToMatch": {"UriPath": {}}, "PositionalConstraint": "CONTAINS", "SearchString": "upload",
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}})),
+        "the rate rule counting, not blocking": edit(lambda r, t: rate_rule(r).update({"Action": {"Count": {}}})),
+        "the 429 without CORS (the page sees a CORS failure)": edit(
+            lambda r, t: rate_rule(r)["Action"]["Block"]["CustomResponse"].pop("ResponseHeaders")),
+        "the web ACL blocking everyone by default": edit(
+            lambda r, t: r["RateLimitWebAcl"]["Properties"].update({"DefaultAction": {"Block": {}}})),
+        "a web ACL on every REST API, RateLimitPerIp 0 too": edit(lambda r, t: t["Conditions"].update(
+            {"HasRateLimit": {"Condition": "IsRestApi"}})),
+        "a rate limit pattern taking 1 (AWS WAF's minimum is 10)": edit(
+            lambda r, t: t["Parameters"]["RateLimitPerIp"].update({"AllowedPattern": "^(0|[1-9][0-9]{0,8}|1[0-9]{9}|2000000000)$"})),
+        "the cap never set on the function": edit(
+            lambda r, t: t["Globals"]["Function"].pop("ReservedConcurrentExecutions")),
+        "ReservedConcurrency 1 taken for no cap": edit(lambda r, t: t["Conditions"].update(
+            {"HasReservedConcurrency": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, 1]}]}})),
         # Downloads=CloudFront.
         "the images behaviour without the trusted key group (images readable unsigned)": edit(
             lambda r, t: images(r).pop("TrustedKeyGroups")),
