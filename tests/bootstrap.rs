@@ -212,3 +212,81 @@ fn a_burst_of_hostile_events_is_answered_and_the_process_survives() {
     let last: Value = serde_json::from_str(&responses.last().unwrap().1).unwrap();
     assert_eq!(last["statusCode"], 200, "the good request after the burst");
 }
+
+/// The bootstrap in CloudFront mode (the settings `Downloads=CloudFront` gives it): single
+/// and batch downloads are CloudFront signed URLs that the edge check (`ring`) accepts, one
+/// grant for the batch; an upload is still an S3 URL; the log holds no part of the key.
+#[test]
+fn in_cloudfront_mode_downloads_are_signed_urls_the_edge_accepts() {
+    use presigner_test_support::edge::{test_key_group, test_private_key, verify};
+    let api = RuntimeApi::start();
+    let route = |route: &str, body: Value| {
+        event_json("rest-v1-cognito.json", |e| {
+            e["resource"] = json!(format!("/api/{route}"));
+            e["path"] = json!(format!("/api/{route}"));
+            e["body"] = json!(body.to_string());
+        })
+        .to_string()
+    };
+    api.push_event(route(
+        "download_url",
+        json!({"userId": "bob", "tweetId": "t1"}),
+    ));
+    api.push_event(route(
+        "download_urls",
+        json!({"images": [{"userId": "bob", "tweetId": "t1"}, {"tweetId": "t2"}]}),
+    ));
+    api.push_event(route(
+        "upload_url",
+        json!({"tweetId": "t3", "contentType": "image/png", "contentLength": 5}),
+    ));
+    let key = test_private_key();
+    let mut child = spawn(
+        &api,
+        &[
+            ("CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net"),
+            ("CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F"),
+            ("CLOUDFRONT_PRIVATE_KEY", &key),
+        ],
+    );
+    let (responses, errors) = api.wait_for(3, Duration::from_secs(60));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let bodies: Vec<Value> = responses
+        .iter()
+        .map(|(_, r)| {
+            let r: Value = serde_json::from_str(r).unwrap();
+            assert_eq!(r["statusCode"], 200, "{r}");
+            serde_json::from_str(r["body"].as_str().unwrap()).unwrap()
+        })
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut urls = vec![bodies[0]["presignedUrl"].as_str().unwrap().to_owned()];
+    urls.extend(
+        bodies[1]["presignedUrls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap().to_owned()),
+    );
+    for url in &urls {
+        assert!(
+            url.starts_with("https://d111111abcdef8.cloudfront.net/images/"),
+            "{url}"
+        );
+        assert_eq!(verify(url, &test_key_group(), now), Ok(()), "{url}");
+    }
+    assert_eq!(urls[0], urls[1], "the same image, the same URL");
+    let query = |u: &str| u.split_once('?').unwrap().1.to_owned();
+    assert_eq!(query(&urls[1]), query(&urls[2]), "one grant for the batch");
+    let put = bodies[2]["presignedUrl"].as_str().unwrap();
+    assert!(put.contains("X-Amz-Signature="), "{put}");
+    let log = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    for line in key.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(!log.contains(line), "the log holds the key: {log}");
+    }
+}
