@@ -4,43 +4,16 @@
 //! and tells policies apart; CloudFront's base64 round-trips any bytes; key and URL inputs
 //! are refused or accepted by their rules, never with a panic.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{read, ring_verifies, signer};
 
 use base64::Engine;
 use presigner_cloudfront::{base64 as cf64, KeyPairId, Policy, PrivateKey, Signer};
 use proptest::prelude::*;
-use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_ASN1};
 use serde_json::Value;
 
-fn read(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors/cloudfront");
-    std::fs::read_to_string(path.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 const PEMS: [&str; 2] = ["test-key-sec1.pem", "test-key-pkcs8.pem"];
-
-fn signer(pem_file: &str) -> Signer {
-    Signer::new(
-        KeyPairId::new("K2JCJMDEHXQW5F").unwrap(),
-        PrivateKey::from_pem(&read(pem_file)).unwrap(),
-    )
-}
-
-/// The test key's uncompressed point (the last 65 bytes of its SubjectPublicKeyInfo).
-fn public_point() -> Vec<u8> {
-    let pem = read("test-key-public.pem");
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .unwrap();
-    der[der.len() - 65..].to_vec()
-}
-
-fn ring_verifies(message: &[u8], signature: &[u8]) -> bool {
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, public_point())
-        .verify(message, signature)
-        .is_ok()
-}
 
 /// Whether a key read from an edited test key is still the test key (its signatures verify
 /// with the test key's public half): a file that reads must never be read as another key.

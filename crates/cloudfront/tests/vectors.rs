@@ -1,45 +1,13 @@
 //! The signer against vectors/cloudfront (policies and URLs by botocore, signatures by Python
 //! `cryptography`, scripts/cloudfront_vectors.py) and every signature against `ring`.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{public_point, read, ring_verifies, signer};
 
 use base64::Engine;
 use presigner_cloudfront::{base64 as cf64, Error, KeyPairId, Policy, PrivateKey, Signer};
-use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_ASN1};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors/cloudfront")
-}
-
-fn read(name: &str) -> String {
-    std::fs::read_to_string(vectors().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn signer(pem_file: &str) -> Signer {
-    Signer::new(
-        KeyPairId::new("K2JCJMDEHXQW5F").unwrap(),
-        PrivateKey::from_pem(&read(pem_file)).unwrap(),
-    )
-}
-
-/// The uncompressed point from the public key's SubjectPublicKeyInfo (its last 65 bytes).
-fn public_point() -> Vec<u8> {
-    let pem = read("test-key-public.pem");
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .unwrap();
-    der[der.len() - 65..].to_vec()
-}
-
-/// Verifies `signature` (DER) over `message` with ring, an implementation that shares no code
-/// with the signer.
-fn ring_verifies(message: &[u8], signature: &[u8]) -> bool {
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, public_point())
-        .verify(message, signature)
-        .is_ok()
-}
 
 fn cases() -> Vec<Value> {
     let doc: Value = serde_json::from_str(&read("urls.json")).unwrap();
