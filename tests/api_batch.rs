@@ -188,8 +188,12 @@ fn one_bad_item_refuses_the_batch_and_is_named() {
         ),
         (json!({"userId": "bob"}), "images[3].tweetId is required"),
         (
-            json!({"userId": "../x", "tweetId": "t"}),
-            "images[3].userId must not contain '/'",
+            json!({"userId": "bob", "tweetId": "../x"}),
+            "images[3].tweetId may hold only letters, digits, '-', '_' and '.'",
+        ),
+        (
+            json!({"userId": "", "tweetId": "t"}),
+            "images[3].userId must not be empty",
         ),
         (
             json!({"userId": "bob", "tweetId": "x".repeat(129)}),

@@ -207,12 +207,23 @@ fn lambda_authorizers_key_on_their_principal() {
         "/images/user-456/t.png",
         "content-length;content-type;host;if-none-match",
     );
-    // A subject that cannot be a key segment is refused, not rewritten.
+    // Any subject has a folder: its key form, one segment whatever it holds.
     let a = call(event("rest-v1.json", |e| {
-        e["requestContext"]["authorizer"] = json!({"principalId": "a/b"});
+        e["requestContext"]["authorizer"] = json!({"principalId": "auth0|a/b"});
         with_body(up)(e);
     }));
-    assert_error(&a, 403, "cannot be used in an object key");
+    assert_url(
+        &a,
+        "/images/auth0~7Ca~2Fb/t.png",
+        "content-length;content-type;host;if-none-match",
+    );
+    // One too long to name a folder is refused, not cut.
+    let long = "u".repeat(129);
+    let a = call(event("rest-v1.json", |e| {
+        e["requestContext"]["authorizer"] = json!({"principalId": long});
+        with_body(up)(e);
+    }));
+    assert_error(&a, 403, "must be 1 to 128 bytes to name a folder");
 }
 
 /// Payload 1.0's types read `"authorizer": {}` as no authorizer; the raw event is read too,
@@ -268,4 +279,52 @@ fn a_payload_1_context_of_nulls_is_no_authorizer() {
         }),
     );
     assert_eq!(a.status, 403);
+}
+
+/// Real providers' subjects, as the JWT authorizer passes them: each user's uploads go to
+/// its own folder (the key form), and another user naming that folder's owner is refused.
+#[test]
+fn real_subjects_upload_into_their_own_folder() {
+    let up = r#"{"tweetId":"t","contentType":"image/png","contentLength":5}"#;
+    for (sub, folder) in [
+        (
+            "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        ),
+        (
+            "auth0|5f7c8ec7c33c6c004bbafe82",
+            "auth0~7C5f7c8ec7c33c6c004bbafe82",
+        ),
+        (
+            "google-oauth2|103547991597142817347",
+            "google-oauth2~7C103547991597142817347",
+        ),
+        ("00u1ab2cd3EFGHIJ4k5l", "00u1ab2cd3EFGHIJ4k5l"),
+        ("user@example.com", "user%40example.com"),
+    ] {
+        let as_sub = |body: String| {
+            move |e: &mut Value| {
+                e["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
+                with_body(&body)(e);
+            }
+        };
+        let a = call(event("http-v2-jwt.json", as_sub(up.to_owned())));
+        assert_url(
+            &a,
+            &format!("/images/{folder}/t.png"),
+            "content-length;content-type;host;if-none-match",
+        );
+        // Naming oneself by the subject is allowed; by the folder form, it is someone else.
+        let named = |user: &str| {
+            format!(
+                r#"{{"userId":"{user}","tweetId":"t","contentType":"image/png","contentLength":5}}"#
+            )
+        };
+        let a = call(event("http-v2-jwt.json", as_sub(named(sub))));
+        assert_eq!(a.status, 200, "{sub}: {:?}", a.body);
+        if folder.contains('~') {
+            let a = call(event("http-v2-jwt.json", as_sub(named(folder))));
+            assert_error(&a, 403, "userId does not match the signed-in user");
+        }
+    }
 }

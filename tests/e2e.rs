@@ -8,6 +8,7 @@ use presigner_local as local;
 use presigner_sigv4::SigningTime;
 use presigner_test_support::events::rest_post;
 use presigner_test_support::http::{exchange, send};
+use presigner_test_support::invariants::folder_of;
 use presigner_test_support::s3::{LocalS3, PNG};
 use serde_json::{json, Value};
 
@@ -75,7 +76,7 @@ fn round_trip(s3: &LocalS3, app: &App, user: &str, tweet: &str, expect_virtual: 
         "PUT {user}/{tweet}: {}",
         String::from_utf8_lossy(&body)
     );
-    let key = format!("images/{user}/{tweet}.png");
+    let key = format!("images/{}/{tweet}.png", folder_of(user));
     assert_eq!(
         std::fs::read(s3.object_path(&key)).unwrap(),
         PNG,
@@ -95,13 +96,16 @@ fn content_type(headers: &[(String, String)]) -> Option<&str> {
         .map(|(_, v)| v.as_str())
 }
 
-const IDS: [(&str, &str); 6] = [
+/// Users of every folder shape (kept as written, escaped, non-ASCII, `.`), with tweet ids
+/// from the allow-list's corners.
+const IDS: [(&str, &str); 7] = [
     ("test@mail.com", "test_id"),
-    ("user with spaces", "tweet with spaces"),
-    ("a+b", "c+d"),
-    ("x@y", "~tilde~"),
-    ("caf\u{e9}", "\u{65e5}\u{672c}\u{8a9e}\u{1f600}"),
-    ("100%", "50%25=&"),
+    ("user with spaces", "tweet-1.2"),
+    ("auth0|5f7c8ec7c33c6c004bbafe82", "c_d"),
+    ("x~y+z%", "..."),
+    ("caf\u{e9}", "\u{65e5}\u{672c}\u{8a9e}"),
+    ("..", "\u{30c4}\u{30a4}\u{30fc}\u{30c8}"),
+    ("a/b", "x"),
 ];
 
 #[test]

@@ -210,10 +210,10 @@ pub fn check_body(data: &[u8]) {
         Ok(parsed) => {
             let json: Value = serde_json::from_slice(data).expect("a parsed body is JSON");
             assert_eq!(json["tweetId"].as_str(), Some(parsed.tweet_id.as_str()));
-            check_id(parsed.tweet_id.as_str());
+            check_tweet(parsed.tweet_id.as_str());
             if let Some(user) = &parsed.user_id {
                 assert_eq!(json["userId"].as_str(), Some(user.as_str()));
-                check_id(user.as_str());
+                assert!((1..=128).contains(&user.as_str().len()));
             }
             if let Some(n) = parsed.constraints.content_length {
                 assert!((1..=MAX_UPLOAD).contains(&n));
@@ -231,7 +231,7 @@ pub fn check_body(data: &[u8]) {
             assert_eq!(items.len(), images.len());
             for (item, image) in items.iter().zip(&images) {
                 assert_eq!(item["tweetId"].as_str(), Some(&*image.tweet_id));
-                check_id(&image.tweet_id);
+                check_tweet(&image.tweet_id);
                 assert_eq!(item["userId"].as_str(), image.user_id.as_deref());
             }
         }
@@ -656,12 +656,32 @@ pub fn allowed_users(
     }
 }
 
-/// An id that is safe as one key segment.
-fn check_id(id: &str) {
+/// A `tweetId` as the allow-list has it: 1 to 128 bytes of Unicode letters and digits, `-`,
+/// `_` and `.`, not `.` or `..`.
+fn check_tweet(id: &str) {
     assert!((1..=128).contains(&id.len()), "{id:?}");
     assert!(id != "." && id != "..", "{id:?}");
-    assert!(!id.contains(['/', '\\']), "{id:?}");
-    assert!(!id.chars().any(char::is_control), "{id:?}");
+    assert!(
+        id.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.'),
+        "{id:?}"
+    );
+}
+
+/// A user's folder, written here independently of the API: `A-Za-z0-9-_.@` as is, any
+/// other byte `~XX` (uppercase hex), and the dots of `.` and `..` escaped too.
+pub fn folder_of(user: &str) -> String {
+    let whole_dots = user == "." || user == "..";
+    user.bytes()
+        .map(|b| {
+            let kept = b.is_ascii_alphanumeric() || b"-_.@".contains(&b);
+            if kept && !whole_dots {
+                char::from(b).to_string()
+            } else {
+                format!("~{b:02X}")
+            }
+        })
+        .collect()
 }
 
 fn check_response(r: &Response) {
@@ -855,9 +875,9 @@ fn check_cloudfront_download(url: &str, allowed: &[String], tweet: Option<&str>,
         statement["Condition"].get("DateGreaterThan").is_none(),
         "{policy}"
     );
-    let user = key.split('/').nth(1).expect("a folder");
+    let folder = key.split('/').nth(1).expect("a folder");
     let resource = if profile.access() == "owner" {
-        format!("{CF_ORIGIN}/images/{}/*", uri_encode(user))
+        format!("{CF_ORIGIN}/images/{}/*", uri_encode(folder))
     } else {
         format!("{CF_ORIGIN}/images/*")
     };
@@ -885,17 +905,16 @@ fn uri_encode(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, UNRESERVED).to_string()
 }
 
-/// `images/{user}/{tweet}.png`, both safe segments, `user` allowed.
+/// `images/{folder}/{tweet}.png`: the folder of an allowed user, the tweet id allowed.
 fn check_key(key: &str, allowed: &[String]) {
     let parts: Vec<&str> = key.split('/').collect();
     assert_eq!(parts.len(), 3, "{key:?}");
     assert_eq!(parts[0], "images");
     let tweet = parts[2].strip_suffix(".png").expect(".png");
-    check_id(parts[1]);
-    check_id(tweet);
+    check_tweet(tweet);
     assert!(
-        allowed.iter().any(|a| a == parts[1]),
-        "user {:?} is not among {allowed:?}",
+        allowed.iter().any(|a| folder_of(a) == parts[1]),
+        "folder {:?} is none of {allowed:?}'s",
         parts[1]
     );
 }

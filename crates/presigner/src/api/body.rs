@@ -7,14 +7,15 @@ use std::borrow::Cow;
 use base64::Engine;
 use serde_json::{Map, Value};
 
+use super::ids::{TweetId, UserId};
 use super::ApiError;
+
+pub use super::ids::MAX_ID_BYTES;
 
 use crate::config::MAX_BATCH_IMAGES;
 
 /// One image's bodies larger than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
-/// Longest `userId` or `tweetId`, in bytes.
-pub const MAX_ID_BYTES: usize = 128;
 /// The most a batch item costs written plainly, ids aside: `{"userId":"","tweetId":""},`.
 const BATCH_ITEM_BYTES: usize = r#"{"userId":"","tweetId":""},"#.len();
 /// A batch body larger than this is refused before parsing: room for [`MAX_BATCH_IMAGES`]
@@ -23,80 +24,6 @@ const BATCH_ITEM_BYTES: usize = r#"{"userId":"","tweetId":""},"#.len();
 /// batch needs.
 pub const MAX_BATCH_BODY_BYTES: usize =
     MAX_BATCH_IMAGES * (BATCH_ITEM_BYTES + 2 * MAX_ID_BYTES) + 4096;
-
-/// A `userId` or `tweetId` that is safe as one segment of an object key: 1 to 128 bytes, no
-/// `/`, `\` or control character, and not `.` or `..`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Id(String);
-
-impl Id {
-    /// Checks `value`, naming `field` in the error.
-    pub fn new(field: &'static str, value: &str) -> Result<Self, ApiError> {
-        Id::check(field, value)?;
-        Ok(Id(value.to_owned()))
-    }
-
-    /// What [`Id::new`] checks, without keeping the value (a batch keeps its ids where they
-    /// lie in the body).
-    pub fn check(field: &'static str, value: &str) -> Result<(), ApiError> {
-        if value.is_empty() {
-            return Err(ApiError::EmptyField(field));
-        }
-        if value.len() > MAX_ID_BYTES {
-            return Err(ApiError::FieldTooLong(field));
-        }
-        if value == "." || value == ".." {
-            return Err(ApiError::InvalidId(field, "must not be '.' or '..'"));
-        }
-        let (separator, control) = scan(value);
-        if separator {
-            return Err(ApiError::InvalidId(field, "must not contain '/' or '\\'"));
-        }
-        if control {
-            return Err(ApiError::InvalidId(
-                field,
-                "must not contain control characters",
-            ));
-        }
-        Ok(())
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Per byte: 1 a path separator (`/`, `\\`), 2 a control character (U+0000 to U+001F,
-/// U+007F), 4 the lead byte of U+0080 to U+00BF (`C2`).
-const BYTE_CLASS: [u8; 256] = {
-    let mut class = [0u8; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        class[b] = 2;
-        b += 1;
-    }
-    class[0x7f] = 2;
-    class[b'/' as usize] = 1;
-    class[b'\\' as usize] = 1;
-    class[0xc2] = 4;
-    class
-};
-
-/// Whether `text` holds a path separator (`/` or `\\`), and whether it holds a control
-/// character (Unicode `Cc`: U+0000 to U+001F, U+007F, and U+0080 to U+009F, which UTF-8 writes
-/// as `C2 80` to `C2 9F`): one table lookup per byte, and a second look only when a `C2` byte
-/// is there.
-fn scan(text: &str) -> (bool, bool) {
-    let b = text.as_bytes();
-    let seen = b
-        .iter()
-        .fold(0u8, |seen, &c| seen | BYTE_CLASS[usize::from(c)]);
-    let c1 = seen & 4 != 0
-        && b.windows(2)
-            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
-    (seen & 1 != 0, seen & 2 != 0 || c1)
-}
 
 /// The image types an upload URL can be constrained to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,9 +101,9 @@ impl UploadConstraints {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlRequest {
     /// `userId`, when given.
-    pub user_id: Option<Id>,
+    pub user_id: Option<UserId>,
     /// `tweetId`.
-    pub tweet_id: Id,
+    pub tweet_id: TweetId,
     /// `contentType` / `contentLength`.
     pub constraints: UploadConstraints,
 }
@@ -184,11 +111,11 @@ pub struct UrlRequest {
 /// One image of a body: whose (`userId`, when given) and which (`tweetId`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ImageRef {
-    user_id: Option<Id>,
-    tweet_id: Id,
+    user_id: Option<UserId>,
+    tweet_id: TweetId,
 }
 
-/// One image of a batch, checked as an [`Id`] is: whose (`userId`, when given) and which
+/// One image of a batch, checked as [`UserId`] and [`TweetId`] are: whose (`userId`, when given) and which
 /// (`tweetId`), borrowed from the body where they hold no escape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchImage<'a> {
@@ -248,8 +175,8 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>
             };
             image_ref(item)
                 .map(|image| BatchImage {
-                    user_id: image.user_id.map(|id| Cow::Owned(id.0)),
-                    tweet_id: Cow::Owned(image.tweet_id.0),
+                    user_id: image.user_id.map(|id| Cow::Owned(id.into_string())),
+                    tweet_id: Cow::Owned(image.tweet_id.into_string()),
                 })
                 .map_err(|e| ApiError::InImage(index, Box::new(e)))
         })
@@ -335,10 +262,10 @@ impl<'de> serde::Deserialize<'de> for BorrowedOrOwned<'de> {
 
 fn plain_image(item: PlainImage<'_>) -> Result<BatchImage<'_>, ApiError> {
     if let Some(user_id) = &item.user_id {
-        Id::check("userId", user_id)?;
+        UserId::check("userId", user_id)?;
     }
     let tweet_id = item.tweet_id.ok_or(ApiError::MissingField("tweetId"))?;
-    Id::check("tweetId", &tweet_id)?;
+    TweetId::check(&tweet_id)?;
     Ok(BatchImage {
         user_id: item.user_id,
         tweet_id,
@@ -347,12 +274,12 @@ fn plain_image(item: PlainImage<'_>) -> Result<BatchImage<'_>, ApiError> {
 
 fn image_ref(fields: &Map<String, Value>) -> Result<ImageRef, ApiError> {
     let user_id = optional_string(fields, "userId")?
-        .map(|v| Id::new("userId", v))
+        .map(|v| UserId::new("userId", v))
         .transpose()?;
     let tweet_id = optional_string(fields, "tweetId")?.ok_or(ApiError::MissingField("tweetId"))?;
     Ok(ImageRef {
         user_id,
-        tweet_id: Id::new("tweetId", tweet_id)?,
+        tweet_id: TweetId::new(tweet_id)?,
     })
 }
 
@@ -512,6 +439,10 @@ mod tests {
             "a\u{0}b",
             "tab\there",
             "del\u{7f}",
+            "${filename}",
+            "a\u{200b}b",
+            "a\u{202e}b",
+            "a\u{ffff}b",
         ] {
             let body = serde_json::json!({"userId": "u", "tweetId": bad}).to_string();
             assert!(
@@ -522,16 +453,11 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_found_bytewise_as_unicode_defines_them() {
+    fn every_character_is_judged_as_the_allow_list_says() {
         for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
             let text = format!("a{c}b");
-            let separator = c == '/' || c == '\\';
-            assert_eq!(
-                scan(&text),
-                (separator, c.is_control()),
-                "U+{:04X}",
-                c as u32
-            );
+            let allowed = c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+            assert_eq!(TweetId::check(&text).is_ok(), allowed, "U+{:04X}", c as u32);
         }
     }
 
@@ -649,8 +575,12 @@ mod tests {
                 "images[1].tweetId must not be empty",
             ),
             (
-                serde_json::json!({"userId": "a/b", "tweetId": "t"}),
-                "images[1].userId must not contain",
+                serde_json::json!({"userId": "", "tweetId": "t"}),
+                "images[1].userId must not be empty",
+            ),
+            (
+                serde_json::json!({"userId": "u", "tweetId": "a b"}),
+                "images[1].tweetId may hold only letters, digits",
             ),
             (
                 serde_json::json!({"userId": 7, "tweetId": "t"}),

@@ -1,6 +1,6 @@
 //! Who is asking ([`Caller`]), and whose folders that lets them act on ([`Access`]).
 
-use super::body::Id;
+use super::ids::UserId;
 use super::{ApiError, App};
 use crate::config::{AnonymousCallers, DownloadAccess};
 
@@ -23,7 +23,7 @@ pub enum Caller {
 pub(super) struct Access {
     /// The caller's own folder, which a body without `userId` names; `None` when no
     /// authorizer vouched for anyone.
-    own: Option<Id>,
+    own: Option<UserId>,
     /// Whether a `userId` other than the caller's is allowed.
     others: Others,
 }
@@ -35,8 +35,9 @@ enum Others {
 }
 
 impl Access {
-    /// The folder a body's `userId` (or its absence) names, if this access allows it.
-    pub(super) fn folder(&self, claimed: Option<Id>) -> Result<Id, ApiError> {
+    /// The user whose folder a body's `userId` (or its absence) names, if this access allows
+    /// it.
+    pub(super) fn folder(&self, claimed: Option<UserId>) -> Result<UserId, ApiError> {
         match (claimed, &self.own) {
             (Some(claimed), Some(own)) if claimed != *own && self.others == Others::Refused => {
                 Err(ApiError::IdentityMismatch)
@@ -47,7 +48,7 @@ impl Access {
         }
     }
 
-    /// [`Access::folder`] for an id already checked and kept where it lies.
+    /// [`Access::folder`] for a `userId` already checked and kept where it lies.
     pub(super) fn folder_of<'a>(&'a self, claimed: Option<&'a str>) -> Result<&'a str, ApiError> {
         match (claimed, &self.own) {
             (Some(claimed), Some(own))
@@ -68,7 +69,7 @@ impl App {
     pub(super) fn write_access(&self, caller: &Caller) -> Result<Access, ApiError> {
         match caller {
             Caller::Subject(subject) => Ok(Access {
-                own: Some(Id::new("userId", subject).map_err(|_| ApiError::UnusableIdentity)?),
+                own: Some(UserId::new("userId", subject).map_err(|_| ApiError::UnusableIdentity)?),
                 others: Others::Refused,
             }),
             Caller::NoSubject(which) => Err(ApiError::NoSubject(which)),

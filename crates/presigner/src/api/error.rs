@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use super::body;
 use super::{ALLOWED_METHODS, DOWNLOAD_BATCH_PATH, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH};
 
 /// Why a request was refused; each maps to one status and a message the caller can act on.
@@ -53,7 +52,7 @@ pub enum ApiError {
     IdentityMismatch,
     /// 403: an authorizer ran but gave no subject (which one).
     NoSubject(&'static str),
-    /// 403: the authorizer's subject cannot be used as a key segment.
+    /// 403: the authorizer's subject is empty or over 128 bytes.
     UnusableIdentity,
     /// 431: an event with more header fields than any front door sends.
     TooManyHeaderFields,
@@ -102,7 +101,7 @@ impl fmt::Display for ApiError {
             ApiError::MissingField(n) => write!(f, "{n} is required"),
             ApiError::EmptyField(n) => write!(f, "{n} must not be empty"),
             ApiError::WrongType(n, t) => write!(f, "{n} must be {t}"),
-            ApiError::FieldTooLong(n) => write!(f, "{n} must be at most {} bytes", body::MAX_ID_BYTES),
+            ApiError::FieldTooLong(n) => write!(f, "{n} must be at most {} bytes", super::ids::MAX_ID_BYTES),
             ApiError::InvalidId(n, why) => write!(f, "{n} {why}"),
             ApiError::UnsupportedContentType => {
                 f.write_str("contentType must be one of image/png, image/jpeg, image/gif, image/webp")
@@ -132,7 +131,7 @@ impl fmt::Display for ApiError {
                 "the request was authorized by {which}, which gives no user subject to key images on"
             ),
             ApiError::UnusableIdentity => {
-                f.write_str("the signed-in user's id cannot be used in an object key")
+                write!(f, "the signed-in user's id must be 1 to {} bytes to name a folder", super::ids::MAX_ID_BYTES)
             }
             ApiError::TooManyHeaderFields => write!(
                 f,

@@ -20,6 +20,7 @@ mod download;
 #[cfg(feature = "cloudfront")]
 mod edge;
 mod error;
+pub mod ids;
 mod memo;
 mod response;
 mod routes;
@@ -37,7 +38,8 @@ use std::borrow::Cow;
 use crate::config::{
     AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, UploadUrls,
 };
-use body::{Id, ImageType, UploadConstraints, UrlRequest};
+use body::{ImageType, UploadConstraints, UrlRequest};
+use ids::{TweetId, UserId};
 use presigner_s3::post::PostRequest;
 use presigner_s3::{self as s3, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
 use presigner_sigv4::SigningTime;
@@ -417,18 +419,20 @@ impl App {
     }
 }
 
-/// `images/{user}/{tweet}.png`.
-fn image_key(user: &Id, tweet: &Id) -> Result<ObjectKey, ApiError> {
-    let mut key = String::with_capacity(12 + user.as_str().len() + tweet.as_str().len());
+/// `images/{folder}/{tweet}.png`, the folder the user's key form ([`ids::write_folder`]).
+fn image_key(user: &UserId, tweet: &TweetId) -> Result<ObjectKey, ApiError> {
+    let mut key = String::with_capacity(12 + 3 * user.as_str().len() + tweet.as_str().len());
     write_image_key(&mut key, user.as_str(), tweet.as_str());
     ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Appends `images/{user}/{tweet}.png`.
+/// Appends `images/{folder}/{tweet}.png` for a checked user and tweet id.
 fn write_image_key(key: &mut String, user: &str, tweet: &str) {
-    for part in ["images/", user, "/", tweet, ".png"] {
-        key.push_str(part);
-    }
+    key.push_str("images/");
+    ids::write_folder(key, user);
+    key.push('/');
+    key.push_str(tweet);
+    key.push_str(".png");
 }
 
 fn signing_failed(e: s3::Error) -> ApiError {
