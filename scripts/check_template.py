@@ -538,6 +538,10 @@ def check_cloudfront(name, res, outputs, values):
           and cache_key["HeadersConfig"] == {"HeaderBehavior": "none"}
           and cache_key["CookiesConfig"] == {"CookieBehavior": "none"},
           f"{name}: the cache key is the path alone (a signed URL's query string would make every reader a miss)")
+    ttls = res["CloudFrontCachePolicy"]["Properties"]["CachePolicyConfig"]
+    check((ttls["MinTTL"], ttls["DefaultTTL"]) == (0, 86400) and ttls["MaxTTL"] == ttls["DefaultTTL"],
+          f"{name}: the edge keeps an image a day, never longer whatever its Cache-Control (MaxTTL "
+          f"{ttls['MaxTTL']}, DefaultTTL {ttls['DefaultTTL']})")
     headers = res["CloudFrontResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     cors = headers["CorsConfig"]
     check(cors["AccessControlAllowOrigins"]["Items"] == [{"Ref": "FrontendOrigin"}]
@@ -1385,6 +1389,8 @@ def mutations(sam):
                 "DownloadSignatureAgeMs", {"Ref": "UrlCacheWindowSeconds"}, {"Ref": "UrlExpiresSeconds"}]}})),
         "the download statement on every action": edit(
             lambda r, t: statement(r, "DenyFunctionDownloadUrlsPastTheirWindow").update({"Action": "s3:*"})),
+        "the edge keeping an image a year (MaxTTL past DefaultTTL)": edit(
+            lambda r, t: r["CloudFrontCachePolicy"]["Properties"]["CachePolicyConfig"].update({"MaxTTL": 31536000})),
         "a parameter in no ParameterGroup": edit(
             lambda r, t: t["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"][2]["Parameters"].remove(
                 "MaxBatchImages")),
