@@ -8,18 +8,21 @@
    CloudFormation would for those parameters (conditions decided, Fn::If taken, resources
    of false conditions gone): cfn-lint on it, then assertions on its wiring (authorizer on
    every route when on, but the download routes under DownloadAccess=anyone; CORS,
-   throttling, the bucket policy and its numbers, lifecycle, outputs, the function's
-   environment and least-privilege role; under Downloads=CloudFront the distribution: the key
-   group trusting the stack's public key on every behaviour, HTTPS only, a cache key of the path
-   alone, origin access control on the bucket and the bucket policy letting that distribution
-   alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference; with
+   throttling, the bucket policy and its numbers (uploads bound by the lifetime the function
+   reads from UPLOAD_URL_EXPIRES_SECONDS; with constrained uploads, the function's presigned
+   PUTs refused without If-None-Match, and under the open contract nothing demanding it),
+   lifecycle, outputs, the function's environment and least-privilege role; under
+   Downloads=CloudFront the distribution: the key group trusting the stack's public key on every
+   behaviour, HTTPS only, a cache key of the path alone, at most a day at the edge, origin access
+   control on the bucket and the bucket policy letting that distribution alone read images/*, the function's CLOUDFRONT_* environment from a dynamic reference; with
    RateLimitPerIp the web ACL on the REST stage, its one rule blocking an IP past the limit; with
    AccessLogs the images bucket's server access logs in a private, SSE-S3, expiring log bucket
    that only the logging service may write to, for the images bucket of this account);
 4. the same assertions (without cfn-lint) on every combination of who may ask (front door,
    issuer, audience, pool, TrustBodyUserId, DownloadAccess) and of Downloads that the Rules
-   accept, and on every pair of UrlCacheWindowSeconds and UrlExpiresSeconds; each Mappings cell
-   against its formula; the CloudFront parameters' patterns against a real public key, what an
+   accept (with constrained and with open uploads), on every pair of UrlCacheWindowSeconds and
+   UrlExpiresSeconds and on every UploadUrlExpiresSeconds; each Mappings cell against its
+   formula; the CloudFront parameters' patterns against a real public key, what an
    unquoted override leaves of it, and a private key;
 5. the template's Rules: every variant passes them; each inconsistent parameter set (no
    authenticator without the open contract chosen on purpose, an authenticator on the wrong
@@ -443,6 +446,8 @@ def timeline_values(sam):
 def check_upload_lifetime_parameter(sam):
     """UploadUrlExpiresSeconds: a String list like UrlExpiresSeconds (the bucket policy's bound is the
     value followed by 000), 300 by default (the function's own default), none past SigV4's 7 days."""
+    check("UploadUrlExpiresSeconds" in sam["Parameters"],
+          "no UploadUrlExpiresSeconds: upload URLs would be bound by the download lifetime")
     p = sam["Parameters"]["UploadUrlExpiresSeconds"]
     check(p["Type"] == "String" and all(isinstance(v, str) and re.fullmatch(r"[1-9][0-9]*", v)
                                         for v in p["AllowedValues"]),
