@@ -31,11 +31,30 @@ pub(super) struct EdgeDownloads {
     grants: Mutex<Grants>,
 }
 
-/// This window's grants, by the folder they cover (`""` for every image).
+/// This window's grants: the one for every image, and those for one folder each.
 #[derive(Default)]
 struct Grants {
     signed_at: i64,
+    all_images: Option<Arc<str>>,
     by_folder: HashMap<String, Arc<str>>,
+}
+
+impl Grants {
+    fn get(&self, scope: Scope) -> Option<&Arc<str>> {
+        match scope {
+            Scope::AllImages => self.all_images.as_ref(),
+            Scope::Folder(folder) => self.by_folder.get(folder),
+        }
+    }
+
+    fn keep(&mut self, scope: Scope, query: Arc<str>) {
+        match scope {
+            Scope::AllImages => self.all_images = Some(query),
+            Scope::Folder(folder) => {
+                self.by_folder.insert(folder.to_owned(), query);
+            }
+        }
+    }
 }
 
 impl fmt::Debug for EdgeDownloads {
@@ -99,20 +118,17 @@ impl EdgeDownloads {
 
     /// The query of the window's grant for `scope`.
     fn grant(&self, scope: Scope, terms: &DownloadTerms) -> Result<Arc<str>, ApiError> {
-        let folder = match scope {
-            Scope::AllImages => "",
-            Scope::Folder(folder) => folder,
-        };
         let signed_at = terms.signed_at.unix_seconds();
         let mut grants = self
             .grants
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if grants.signed_at != signed_at || grants.by_folder.len() >= GRANTS_KEPT {
+            grants.all_images = None;
             grants.by_folder.clear();
             grants.signed_at = signed_at;
         }
-        if let Some(query) = grants.by_folder.get(folder) {
+        if let Some(query) = grants.get(scope) {
             return Ok(query.clone());
         }
         let resource = self.resource(scope);
@@ -127,7 +143,7 @@ impl EdgeDownloads {
             date_greater_than: None,
         };
         let query: Arc<str> = self.signer.grant(&policy).query().into();
-        grants.by_folder.insert(folder.to_owned(), query.clone());
+        grants.keep(scope, query.clone());
         Ok(query)
     }
 }
