@@ -242,15 +242,6 @@ fn upload_kinds(c: &mut Criterion) {
     g.finish();
 }
 
-/// A session token as long as Lambda's role credentials carry (about 1 KB).
-fn lambda_sized_token() -> String {
-    let mut token = String::from("IQoJb3JpZ2luX2VjE");
-    while token.len() < 1100 {
-        token.push_str("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/");
-    }
-    token
-}
-
 fn timeline(c: &mut Criterion) {
     use presigner::api::App;
     use presigner::config::Config;
@@ -258,7 +249,7 @@ fn timeline(c: &mut Criterion) {
     use presigner_test_support::events::event;
     use serde_json::json;
 
-    let token = lambda_sized_token();
+    let token = presigner_test_support::events::lambda_sized_token();
     let cloudfront_key = presigner_test_support::edge::test_private_key();
     let app = |cloudfront: bool| {
         let mut env = vec![

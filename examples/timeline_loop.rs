@@ -20,21 +20,12 @@ use presigner_sigv4::SigningTime;
 use presigner_test_support::events::event;
 use serde_json::json;
 
-/// A session token as long as Lambda's role credentials carry (about 1 KB).
-fn lambda_sized_token() -> String {
-    let mut token = String::from("IQoJb3JpZ2luX2VjE");
-    while token.len() < 1100 {
-        token.push_str("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/");
-    }
-    token
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let images: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let cold = args.next().as_deref() == Some("cold");
     let n: i64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    let token = lambda_sized_token();
+    let token = presigner_test_support::events::lambda_sized_token();
     let key = presigner_test_support::edge::test_private_key();
     let mut env = vec![
         ("S3_BUCKET_NAME", "presigner-bench-bucket"),
