@@ -28,6 +28,11 @@ impl DownloadRules {
         })
     }
 
+    /// The cache window: [`CacheWindow::OFF`] signs every URL at its own second.
+    pub fn window(&self) -> CacheWindow {
+        self.window
+    }
+
     /// The terms for URLs handed out at `now`; the error is for a clock near the end of time.
     pub fn terms(&self, now: SigningTime) -> Result<DownloadTerms<'_>, String> {
         let now_secs = now.unix_seconds();

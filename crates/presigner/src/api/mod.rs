@@ -76,7 +76,6 @@ pub struct App {
     anonymous_callers: AnonymousCallers,
     cors_allow_origin: CorsOrigin,
     download_access: DownloadAccess,
-    cache_window: CacheWindow,
     download_rules: DownloadRules,
     max_batch_images: usize,
     download_urls: memo::UrlMemo,
@@ -102,7 +101,6 @@ impl App {
             anonymous_callers: config.anonymous_callers,
             cors_allow_origin: config.cors_allow_origin,
             download_access: config.download_access,
-            cache_window: config.cache_window,
             download_rules: DownloadRules::new(config.cache_window, config.expiry)?,
             max_batch_images: config.max_batch_images,
             download_urls: memo::UrlMemo::new(),
@@ -337,7 +335,7 @@ impl App {
             let key = ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))?;
             self.sign_download_now(&key, terms, out)
         };
-        if self.cache_window == CacheWindow::OFF {
+        if self.download_rules.window() == CacheWindow::OFF {
             return sign(out);
         }
         self.download_urls
