@@ -13,7 +13,7 @@
 //! LocalStack endpoint, and the PUTs send the answer's `headers` exactly as given; the bucket
 //! is made (versioning on, as deployed) with bucket-level URLs from our SigV4 signer.
 //!
-//! What LocalStack 4.14 checks on a presigned SigV4 request
+//! What LocalStack (4.13, as pinned) checks on a presigned SigV4 request
 //! (`localstack/services/s3/presigned_url.py`, with `S3_SKIP_SIGNATURE_VALIDATION=0`): every
 //! request header starting `x-amz-` must be named in `X-Amz-SignedHeaders` (else 403
 //! `AccessDenied`, "There were headers present in the request which were not signed"), except

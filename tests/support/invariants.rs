@@ -656,14 +656,17 @@ pub fn allowed_users(
     }
 }
 
-/// A `tweetId` as the allow-list has it: 1 to 128 bytes of Unicode letters and digits, `-`,
-/// `_` and `.`, not `.` or `..`.
+/// A `tweetId` as the allow-list has it: 1 to 128 bytes of Unicode letters and digits (not
+/// the four Hangul fillers), `-`, `_` and `.`, not `.` or `..`.
 fn check_tweet(id: &str) {
     assert!((1..=128).contains(&id.len()), "{id:?}");
     assert!(id != "." && id != "..", "{id:?}");
     assert!(
-        id.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.'),
+        id.chars().all(|c| (c.is_alphanumeric()
+            && !matches!(c as u32, 0x115F | 0x1160 | 0x3164 | 0xFFA0))
+            || c == '-'
+            || c == '_'
+            || c == '.'),
         "{id:?}"
     );
 }

@@ -34,8 +34,8 @@ const KEPT: u8 = 2;
 /// How a folder writes a byte it does not keep: `~` and two uppercase hex digits.
 const ESCAPE: u8 = b'~';
 
-/// A `tweetId`: 1 to 128 bytes of Unicode letters and digits (`char::is_alphanumeric`), `-`,
-/// `_` and `.`; not `.` or `..`.
+/// A `tweetId`: 1 to 128 bytes of Unicode letters and digits (`char::is_alphanumeric`, less
+/// the four Hangul fillers, which display as nothing), `-`, `_` and `.`; not `.` or `..`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TweetId(String);
 
@@ -59,9 +59,9 @@ impl TweetId {
         });
         let ok = ascii_ok == TWEET
             && (value.is_ascii()
-                || value
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')));
+                || value.chars().all(|c| {
+                    (c.is_alphanumeric() && !is_blank_letter(c)) || matches!(c, '-' | '_' | '.')
+                }));
         if !ok {
             return Err(ApiError::InvalidId(
                 FIELD,
@@ -108,6 +108,12 @@ impl UserId {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// The Hangul fillers: letters to Unicode (so `is_alphanumeric`) that display as nothing, and
+/// the only default-ignorable characters that are; an id holding one would look like another.
+fn is_blank_letter(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
 fn check_length(field: &'static str, value: &str) -> Result<(), ApiError> {
@@ -212,6 +218,10 @@ mod tests {
             "a~b",
             "a@b",
             "a\u{3000}b",
+            "\u{3164}",
+            "t\u{115F}1",
+            "t\u{1160}1",
+            "t\u{FFA0}1",
         ] {
             assert!(
                 matches!(TweetId::check(bad), Err(ApiError::InvalidId("tweetId", _))),
