@@ -134,11 +134,11 @@ fn check_length(field: &'static str, value: &str) -> Result<(), ApiError> {
 /// `/`, `\`, a control character, a space, `%`, `+`, `*`, `?`, `$` or a non-ASCII character.
 pub fn write_folder(out: &mut String, user: &str) {
     let bytes = user.as_bytes();
-    if bytes.iter().all(|&b| CLASS[usize::from(b)] & KEPT != 0) && user != "." && user != ".." {
+    let dots = user == "." || user == "..";
+    if !dots && bytes.iter().all(|&b| CLASS[usize::from(b)] & KEPT != 0) {
         out.push_str(user);
         return;
     }
-    let dots = user == "." || user == "..";
     for &b in bytes {
         if CLASS[usize::from(b)] & KEPT != 0 && !dots {
             out.push(char::from(b));
