@@ -243,64 +243,24 @@ fn upload_kinds(c: &mut Criterion) {
 }
 
 fn timeline(c: &mut Criterion) {
-    use presigner::api::App;
-    use presigner::config::Config;
-    use presigner::lambda::{handle_event, Event};
-    use presigner_test_support::events::event;
-    use serde_json::json;
+    use presigner::lambda::handle_event;
+    use presigner_test_support::timeline::{app, request, Downloads, SIGNED_AT};
 
-    let token = presigner_test_support::events::lambda_sized_token();
-    let cloudfront_key = presigner_test_support::edge::test_private_key();
-    let app = |cloudfront: bool| {
-        let mut env = vec![
-            ("S3_BUCKET_NAME", BUCKET),
-            ("AWS_REGION", REGION),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
-            ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ("AWS_SESSION_TOKEN", token.as_str()),
-        ];
-        if cloudfront {
-            env.extend([
-                ("CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net"),
-                ("CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F"),
-                ("CLOUDFRONT_PRIVATE_KEY", cloudfront_key.as_str()),
-            ]);
-        }
-        let config = Config::from_lookup(|k| {
-            env.iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap();
-        App::new(config).unwrap()
-    };
-    let time = SigningTime::from_unix_seconds(UNIX).unwrap();
-    let ask = |route: &str, body: serde_json::Value| -> Event {
-        let route = route.to_owned();
-        event("http-v2-jwt.json", move |e| {
-            e["routeKey"] = json!(format!("POST /api/{route}"));
-            e["rawPath"] = json!(format!("/api/{route}"));
-            e["body"] = json!(body.to_string());
-        })
-    };
-    let image = |i: usize| json!({"userId": format!("7d8ca528-4931-4254-9273-ea5ee853f{i:03}"), "tweetId": format!("01JD{i:022}")});
-    let single = ask("download_url", image(0));
-    let batch = |n: usize| {
-        ask(
-            "download_urls",
-            json!({"images": (0..n).map(image).collect::<Vec<_>>()}),
-        )
-    };
-    let (batch_20, batch_100) = (batch(20), batch(100));
+    let time = SigningTime::from_unix_seconds(SIGNED_AT).unwrap();
+    let (single, batch_20, batch_100) = (request(1), request(20), request(100));
 
     // Warm: the process has signed in this window already (S3: the memo has these images'
     // URLs; CloudFront: the window's grant). Cold: each iteration is a new window, so every
     // S3 URL is signed, and CloudFront signs one grant.
-    for (group, cloudfront, marker) in [
-        ("timeline", false, "X-Amz-Signature="),
-        ("timeline_cloudfront", true, "Hash-Algorithm=SHA256"),
+    for (group, downloads, marker) in [
+        ("timeline", Downloads::S3, "X-Amz-Signature="),
+        (
+            "timeline_cloudfront",
+            Downloads::CloudFront,
+            "Hash-Algorithm=SHA256",
+        ),
     ] {
-        let app = app(cloudfront);
+        let app = app(downloads);
         for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
             let (response, reply) = handle_event(&app, e, time);
             assert_eq!(reply.response.status, 200);
@@ -319,7 +279,7 @@ fn timeline(c: &mut Criterion) {
             g.bench_function(format!("{name}_cold"), |b| {
                 b.iter(|| {
                     window += 3600;
-                    let at = SigningTime::from_unix_seconds(UNIX + window).unwrap();
+                    let at = SigningTime::from_unix_seconds(SIGNED_AT + window).unwrap();
                     handle_event(&app, black_box(e), black_box(at))
                 })
             });

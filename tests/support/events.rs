@@ -36,13 +36,3 @@ pub fn rest_post(route: &str, body: &Value) -> Event {
         with_body(&body)(e);
     })
 }
-
-/// A session token as long as Lambda's role credentials carry (about 1 KB), for the
-/// benchmarks and instruction counts that price a URL as Lambda signs it.
-pub fn lambda_sized_token() -> String {
-    let mut token = String::from("IQoJb3JpZ2luX2VjE");
-    while token.len() < 1100 {
-        token.push_str("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/");
-    }
-    token
-}

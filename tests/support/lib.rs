@@ -10,4 +10,5 @@ pub mod http;
 pub mod invariants;
 pub mod runtime_api;
 pub mod s3;
+pub mod timeline;
 pub mod verifier;
