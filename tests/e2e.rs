@@ -6,6 +6,7 @@ use presigner::config::Config;
 use presigner::lambda::{clock_now, handle_event};
 use presigner_local as local;
 use presigner_sigv4::SigningTime;
+use presigner_test_support::app::call_at;
 use presigner_test_support::events::rest_post;
 use presigner_test_support::http::{exchange, send};
 use presigner_test_support::invariants::folder_of;
@@ -34,10 +35,9 @@ fn app(s3: &LocalS3, endpoint_host: &str, extra: &[(&str, &str)]) -> App {
 
 /// Asks the handler for a URL at `now`; returns the whole JSON answer.
 fn ask_at(app: &App, route: &str, body: Value, now: SigningTime) -> Value {
-    let (response, reply) = handle_event(app, &rest_post(route, &body), now);
-    assert_eq!(reply.response.status, 200, "{:?}", response.body());
-    let out = serde_json::to_value(&response).unwrap();
-    serde_json::from_str(out["body"].as_str().unwrap()).unwrap()
+    let answer = call_at(app, rest_post(route, &body), now);
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    answer.json()
 }
 
 fn url(app: &App, route: &str, body: Value) -> String {
@@ -646,10 +646,8 @@ fn signed_in(app: &App, sub: &str, route: &'static str, body: Value) -> (u16, Va
         presigner_test_support::app::route_with_body(route, body)(e);
         e["requestContext"]["authorizer"]["claims"]["sub"] = json!(sub);
     });
-    let (response, reply) = handle_event(app, &event, clock_now());
-    let out = serde_json::to_value(&response).unwrap();
-    let body = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
-    (reply.response.status, body)
+    let answer = call_at(app, event, clock_now());
+    (answer.status as u16, answer.json())
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! LocalStack), unless `PRESIGNER_REQUIRE_LOCALSTACK` is set: then it fails, so a run that
 //! meant to test against LocalStack cannot skip quietly.
 //!
-//! The URLs come from the Lambda's own event handler ([`handle_event`]) configured for the
+//! The URLs come from the Lambda's own event handler ([`handle_event`](presigner::lambda::handle_event)) configured for the
 //! LocalStack endpoint, and the PUTs send the answer's `headers` exactly as given; the bucket
 //! is made (versioning on, as deployed) with bucket-level URLs from our SigV4 signer.
 //!
@@ -30,14 +30,15 @@ use std::time::Duration;
 use base64::Engine as _;
 use presigner::api::App;
 use presigner::config::Config;
-use presigner::lambda::{clock_now, handle_event};
+use presigner::lambda::clock_now;
 use presigner_local as local;
 use presigner_s3::UNSIGNED_PAYLOAD;
 use presigner_sigv4::{Credentials, QueryRequest, Settings, Signer};
+use presigner_test_support::app::call_at;
 use presigner_test_support::events::rest_post;
 use presigner_test_support::http::{exchange, send};
 use presigner_test_support::s3::PNG;
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 const ACCESS_KEY_ID: &str = "test";
@@ -231,10 +232,9 @@ fn upload(target: &Target, app: &App, label: &str) -> Upload {
     let sha = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(PNG));
     let body = json!({"userId": "ls", "tweetId": tweet, "contentType": "image/png",
         "contentLength": PNG.len(), "contentSha256": sha});
-    let (response, reply) = handle_event(app, &rest_post("upload_url", &body), clock_now());
-    assert_eq!(reply.response.status, 200, "{:?}", response.body());
-    let out = serde_json::to_value(&response).unwrap();
-    let answer: Value = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
+    let answer = call_at(app, rest_post("upload_url", &body), clock_now());
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let answer = answer.json();
     let url = answer["presignedUrl"].as_str().unwrap().to_owned();
     assert!(
         url.starts_with(&format!("{}/{}/", target.endpoint, target.bucket)),
@@ -307,10 +307,9 @@ fn upload_writes_once_then_412() {
 
     // What was stored is what was sent, through the Lambda's own download URL.
     let body = json!({"userId": "ls", "tweetId": upload.tweet});
-    let (response, reply) = handle_event(&app, &rest_post("download_url", &body), clock_now());
-    assert_eq!(reply.response.status, 200, "{:?}", response.body());
-    let out = serde_json::to_value(&response).unwrap();
-    let answer: Value = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
+    let answer = call_at(&app, rest_post("download_url", &body), clock_now());
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let answer = answer.json();
     let (status, _, got) = exchange("GET", answer["presignedUrl"].as_str().unwrap(), &[], b"");
     assert_eq!(status, 200, "GET {}: {}", upload.key, text(&got));
     assert_eq!(got, PNG, "stored bytes of {}", upload.key);
