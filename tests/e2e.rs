@@ -3,7 +3,7 @@
 
 use presigner::api::App;
 use presigner::config::Config;
-use presigner::lambda::{clock_now, handle_event};
+use presigner::lambda::clock_now;
 use presigner_local as local;
 use presigner_sigv4::SigningTime;
 use presigner_test_support::app::call_at;
@@ -416,13 +416,12 @@ fn stored_html_is_never_served_as_html_and_the_default_refuses_it() {
     );
 
     let safe = app(&s3, "127.0.0.1", &[]);
-    let answer = handle_event(
+    let answer = call_at(
         &safe,
-        &rest_post("upload_url", &ids("u", "page2")),
+        rest_post("upload_url", &ids("u", "page2")),
         clock_now(),
-    )
-    .1;
-    assert_eq!(answer.response.status, 400);
+    );
+    assert_eq!(answer.status, 400);
     let put = url(&safe, "upload_url", png_upload("u", "page2"));
     assert_eq!(
         send(

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use presigner::api::App;
 use presigner::config::Config;
-use presigner::lambda::{clock_now, handle_event};
+use presigner::lambda::clock_now;
 use presigner_local as local;
 use presigner_sigv4::SigningTime;
-use presigner_test_support::app::route_with_body;
+use presigner_test_support::app::{call_at, route_with_body};
 use presigner_test_support::events::event;
 use presigner_test_support::http::{exchange, send};
 use presigner_test_support::s3::{LocalS3, PNG};
@@ -66,9 +66,9 @@ fn signed_in(app: &App, sub: &str, route: &'static str, body: Value, at: Signing
         route_with_body(route, body)(e);
         e["requestContext"]["authorizer"]["claims"]["sub"] = json!(sub);
     });
-    let (response, reply) = handle_event(app, &event, at);
-    assert_eq!(reply.response.status, 200, "{:?}", response.body());
-    serde_json::from_str(response.body().unwrap()).unwrap()
+    let answer = call_at(app, event, at);
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    answer.json()
 }
 
 fn upload(app: &App, sub: &str, tweet: &str) {

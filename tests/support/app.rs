@@ -1,12 +1,13 @@
 //! The handler driven with real API Gateway / function URL event JSON, through the same
 //! event conversion the Lambda runs, checking status, every header and the body: the service,
-//! the call and the checks the `tests/api_*.rs` files share.
+//! the call and the checks the `tests/api_*.rs` files share. Every answer [`call_at`] gets is
+//! checked against `openapi.yaml` ([`crate::openapi`]).
 
 use std::collections::BTreeMap;
 
 use presigner::api::App;
 use presigner::config::{Config, ConfigError};
-use presigner::lambda::{handle_event, Event};
+use presigner::lambda::{api_request, handle_event, Event};
 use presigner_s3::{
     AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
 };
@@ -85,7 +86,7 @@ pub fn call_with(app: &App, event: Event) -> Answer {
 
 /// [`call_with`] at time `now`.
 pub fn call_at(app: &App, event: Event, now: SigningTime) -> Answer {
-    let (response, _) = handle_event(app, &event, now);
+    let (response, reply) = handle_event(app, &event, now);
     let out = serde_json::to_value(&response).unwrap();
     assert_eq!(out["isBase64Encoded"], json!(false));
     let headers = out["headers"]
@@ -94,11 +95,27 @@ pub fn call_at(app: &App, event: Event, now: SigningTime) -> Answer {
         .iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str().unwrap().to_owned()))
         .collect();
-    Answer {
+    let answer = Answer {
         status: out["statusCode"].as_u64().unwrap(),
         headers,
         body: out["body"].as_str().map(str::to_owned),
-    }
+    };
+    // Every answer any API test gets is the one openapi.yaml documents for it.
+    let method = match &event {
+        Event::Request {
+            request,
+            has_authorizer,
+        } => api_request(request, *has_authorizer).method,
+        Event::TooManyHeaderFields { .. } => "-",
+    };
+    crate::openapi::assert_documented(
+        reply.route.as_str(),
+        method,
+        answer.status as u16,
+        &answer.headers,
+        answer.body.as_deref(),
+    );
+    answer
 }
 
 pub fn call(event: Event) -> Answer {

@@ -8,6 +8,7 @@ pub mod events;
 pub mod hostile;
 pub mod http;
 pub mod invariants;
+pub mod openapi;
 pub mod runtime_api;
 pub mod s3;
 pub mod timeline;
