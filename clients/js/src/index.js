@@ -1,0 +1,160 @@
+// @presigner/client: the presigner API from a browser or Node 18+, with no dependencies.
+//
+//   const client = createClient({ baseUrl: "http://127.0.0.1:3000", getToken: () => token });
+//   const { tweetId } = await client.uploadImage(file, { tweetId: "t1" });
+//   img.src = await client.downloadUrl({ userId, tweetId });
+//   const urls = await client.downloadUrls(posts);   // any number, in order
+//
+// Every failure is a PresignerError carrying the HTTP status and the API's or S3's message.
+// The contract it follows: openapi.yaml at the repository's root.
+
+/** The most images one `download_urls` call takes by default (the API's `MAX_BATCH_IMAGES`). */
+export const DEFAULT_MAX_BATCH = 100;
+
+/** The image types the API signs uploads for. */
+export const CONTENT_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/**
+ * A refused or failed call. `status` is the HTTP status (0 when nothing answered), `source`
+ * says who refused (`"api"`, `"s3"`, or `"network"`), `code` is S3's error code
+ * (`SignatureDoesNotMatch`, `PreconditionFailed`, ...) when S3 gave one, and `message` holds
+ * the API's or S3's own message, never raw XML.
+ */
+export class PresignerError extends Error {
+  constructor(message, { status, source, code, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "PresignerError";
+    this.status = status ?? 0;
+    this.source = source ?? "api";
+    this.code = code;
+  }
+}
+
+const XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function xmlText(xml, tag) {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  if (!match) return undefined;
+  return match[1].replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name, dec, hex) =>
+    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : XML_ENTITIES[name]);
+}
+
+/** S3's `<Error><Code>..</Code><Message>..</Message></Error>` as a PresignerError. */
+async function s3Error(response, what) {
+  const text = await response.text().catch(() => "");
+  const code = xmlText(text, "Code");
+  const said = xmlText(text, "Message");
+  const status = response.status;
+  let message;
+  if (status === 412) {
+    message = `${what}: S3 answered 412 (${code || "PreconditionFailed"}): an image is already stored under this tweetId, ` +
+      "and an upload URL writes once. Post the image under a new tweetId.";
+  } else if (status === 403 && what === "upload") {
+    message = `${what}: S3 refused it with 403 (${code || "AccessDenied"}): ${said || "S3 gave no message"}. ` +
+      "The PUT must send every header the API listed, unchanged, with the bytes it was signed for, before expiresAt.";
+  } else {
+    message = `${what}: S3 answered ${status}${code ? ` (${code})` : ""}: ${said || response.statusText || "S3 gave no message"}`;
+  }
+  if (said && !message.includes(said)) message += ` S3 said: ${said}`;
+  return new PresignerError(message, { status, source: "s3", code });
+}
+
+function bytesToBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+async function toBytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data && typeof data.arrayBuffer === "function") return new Uint8Array(await data.arrayBuffer());
+  throw new TypeError("uploadImage takes a Blob, a File, an ArrayBuffer or a Uint8Array");
+}
+
+/**
+ * A client for the API at `baseUrl`. `getToken()` (may be async) gives the bearer token of
+ * the signed-in user, or null for none. `fetch` defaults to the global one; `maxBatch` to the
+ * API's default `MAX_BATCH_IMAGES`.
+ */
+export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = DEFAULT_MAX_BATCH } = {}) {
+  if (typeof baseUrl !== "string" || !/^https?:\/\//.test(baseUrl)) {
+    throw new TypeError("createClient needs baseUrl, the API's http(s) URL");
+  }
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new TypeError("maxBatch must be a positive integer");
+  const base = baseUrl.replace(/\/+$/, "");
+  const send = fetchImpl ?? ((...args) => globalThis.fetch(...args));
+
+  async function call(route, body) {
+    const headers = { "Content-Type": "application/json" };
+    const token = getToken ? await getToken() : null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await send(`${base}/api/${route}`, { method: "POST", headers, body: JSON.stringify(body) });
+    } catch (cause) {
+      throw new PresignerError(`${route}: the API at ${base} did not answer (${cause.message})`, { source: "network", cause });
+    }
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) {
+      const said = answer && typeof answer.message === "string" ? answer.message : response.statusText;
+      throw new PresignerError(`${route}: ${response.status}: ${said}`, { status: response.status, source: "api" });
+    }
+    if (!answer || typeof answer !== "object") {
+      throw new PresignerError(`${route}: the API answered ${response.status} without a JSON body`, { status: response.status });
+    }
+    return answer;
+  }
+
+  /**
+   * Uploads one image into the signed-in user's folder under `tweetId`, bound to its type, size
+   * and SHA-256: S3 stores exactly these bytes or nothing, and only once per tweetId.
+   */
+  async function uploadImage(data, { tweetId, contentType } = {}) {
+    // The type given, or a Blob's own; the API says what is wrong with it (400).
+    const type = contentType || (data && typeof data.type === "string" && data.type) || undefined;
+    const bytes = await toBytes(data);
+    const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes);
+    const contentSha256 = bytesToBase64(new Uint8Array(digest));
+    const up = await call("upload_url", { tweetId, contentType: type, contentLength: bytes.byteLength, contentSha256 });
+    // Every signed header as listed, but Content-Length, which fetch sets from the body.
+    const headers = {};
+    for (const [name, value] of Object.entries(up.headers || {})) {
+      if (name.toLowerCase() !== "content-length") headers[name] = value;
+    }
+    let response;
+    try {
+      response = await send(up.presignedUrl, { method: "PUT", headers, body: bytes });
+    } catch (cause) {
+      throw new PresignerError(`upload: S3 did not answer the PUT (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
+    }
+    if (!response.ok) throw await s3Error(response, "upload");
+    return { tweetId, contentType: type, size: bytes.byteLength, expiresAt: up.expiresAt };
+  }
+
+  /** The download URL of one image: `userId` is its author (left out: the caller's own). */
+  async function downloadUrl({ userId, tweetId } = {}) {
+    const body = userId === undefined ? { tweetId } : { userId, tweetId };
+    return (await call("download_url", body)).presignedUrl;
+  }
+
+  /**
+   * The download URLs of `images` ([{userId, tweetId}]), in the same order, however many:
+   * more than `maxBatch` are asked for in several calls, at once.
+   */
+  async function downloadUrls(images) {
+    if (!Array.isArray(images)) throw new TypeError("downloadUrls takes an array of {userId, tweetId}");
+    const chunks = [];
+    for (let i = 0; i < images.length; i += maxBatch) {
+      const items = images.slice(i, i + maxBatch).map(({ userId, tweetId }) =>
+        userId === undefined ? { tweetId } : { userId, tweetId });
+      chunks.push(call("download_urls", { images: items }).then((a) => a.presignedUrls));
+    }
+    return (await Promise.all(chunks)).flat();
+  }
+
+  return { uploadImage, downloadUrl, downloadUrls };
+}

@@ -1,0 +1,212 @@
+// @presigner/client against a running presigner-local (test/run starts one and sets
+// PRESIGNER_API_URL and PRESIGNER_DATA_DIR): uploads stored byte for byte and read back, the
+// batch split over the limit in order, S3's refusals and the API's errors as PresignerError,
+// and the package `npm pack` makes.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+
+import { createClient, PresignerError, DEFAULT_MAX_BATCH } from "../src/index.js";
+
+const API = process.env.PRESIGNER_API_URL;
+const DATA = process.env.PRESIGNER_DATA_DIR;
+if (!API || !DATA) throw new Error("run through clients/js/test/run (PRESIGNER_API_URL, PRESIGNER_DATA_DIR)");
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const as = (user, extra = {}) => createClient({ baseUrl: API, getToken: () => (user ? `local:${user}` : null), ...extra });
+const unique = (name) => `${name}-${process.pid}-${Date.now()}`;
+const stored = (user, tweetId) => readFileSync(join(DATA, "presigner-local", "images", user, `${tweetId}.png`));
+
+/** A real PNG: 1 x `n` RGB pixels, so each image differs. */
+function png(n) {
+  const crcTable = [...Array(256)].map((_, c) => {
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1, 0);
+  ihdr.writeUInt32BE(n, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = Buffer.concat([...Array(n)].map((_, y) => Buffer.from([0, y & 255, 7, 99])));
+  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]));
+}
+
+/** A fetch that records each call and may change a request before it is sent. */
+function recording(change = (url, init) => init) {
+  const calls = [];
+  const fetch = (url, init) => {
+    calls.push({ url: String(url), method: init?.method, body: init?.body });
+    return globalThis.fetch(url, change(String(url), init));
+  };
+  return { calls, fetch };
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected a PresignerError, got success");
+}
+
+test("an image uploaded as alice is stored byte for byte and read back by bob", async () => {
+  const image = png(20);
+  const tweetId = unique("roundtrip");
+  const up = await as("alice").uploadImage(image, { tweetId, contentType: "image/png" });
+  assert.equal(up.tweetId, tweetId);
+  assert.equal(up.size, image.length);
+  assert.match(up.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.deepEqual(new Uint8Array(stored("alice", tweetId)), image);
+
+  const url = await as("bob").downloadUrl({ userId: "alice", tweetId });
+  const back = await fetch(url);
+  assert.equal(back.status, 200);
+  assert.deepEqual(new Uint8Array(await back.arrayBuffer()), image);
+});
+
+test("a Blob's own type is used, and the PUT sends every signed header", async () => {
+  const image = png(9);
+  const tweetId = unique("blob");
+  const r = recording();
+  await as("carol", { fetch: r.fetch }).uploadImage(new Blob([image], { type: "image/png" }), { tweetId });
+  assert.deepEqual(new Uint8Array(stored("carol", tweetId)), image);
+  const ask = JSON.parse(r.calls[0].body);
+  assert.equal(ask.contentType, "image/png");
+  assert.equal(ask.contentLength, image.length);
+  assert.equal(ask.contentSha256, (await import("node:crypto")).createHash("sha256").update(image).digest("base64"));
+  assert.equal(r.calls[1].method, "PUT");
+  // Her own image, read with no userId.
+  const url = await as("carol").downloadUrl({ tweetId });
+  assert.match(url, new RegExp(`/images/carol/${tweetId}\\.png\\?`));
+});
+
+test("the same tweetId again is S3's 412, a PresignerError that says to post under a new tweetId", async () => {
+  const tweetId = unique("twice");
+  const client = as("alice");
+  await client.uploadImage(png(3), { tweetId, contentType: "image/png" });
+  const e = await rejection(client.uploadImage(png(4), { tweetId, contentType: "image/png" }));
+  assert.ok(e instanceof PresignerError, String(e));
+  assert.equal(e.status, 412);
+  assert.equal(e.source, "s3");
+  assert.equal(e.code, "PreconditionFailed");
+  assert.match(e.message, /new tweetId/);
+  assert.doesNotMatch(e.message, /</, "no raw XML");
+  assert.deepEqual(new Uint8Array(stored("alice", tweetId)), png(3), "the first image stays");
+});
+
+test("an S3 refusal carries S3's status, code and <Message>, never the XML", async () => {
+  // The PUT is sent with another type than the one signed: S3 answers 403.
+  let raw;
+  const r = recording((url, init) => {
+    if (init?.method !== "PUT") return init;
+    raw = { url, init: { ...init, headers: { ...init.headers, "Content-Type": "image/gif" } } };
+    return raw.init;
+  });
+  const tweetId = unique("refused");
+  const e = await rejection(as("bob", { fetch: r.fetch }).uploadImage(png(5), { tweetId, contentType: "image/png" }));
+  assert.ok(e instanceof PresignerError, String(e));
+  assert.equal(e.status, 403);
+  assert.equal(e.source, "s3");
+  // What S3 itself said, read here from its XML.
+  const xml = await (await fetch(raw.url, raw.init)).text();
+  const code = /<Code>([^<]*)<\/Code>/.exec(xml)[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1];
+  assert.equal(e.code, code);
+  if (message) assert.ok(e.message.includes(message), `${e.message} lacks S3's ${message}`);
+  assert.doesNotMatch(e.message, /<\/?(Error|Code|Message)>/);
+});
+
+test("S3's XML error is read into the error: code and decoded <Message>, no markup", async () => {
+  // Real S3's words for a changed header, as its XML escapes them; served by a stand-in fetch.
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
+    "<Message>The request signature we calculated does not match the signature you provided. " +
+    "Check your key &amp; signing method.</Message><RequestId>X</RequestId></Error>";
+  const fetch = async (url) => url.endsWith("/api/upload_url")
+    ? new Response(JSON.stringify({ presignedUrl: "http://s3.invalid/b/k", headers: { "If-None-Match": "*" }, expiresAt: "2026-01-01T00:00:00Z" }), { status: 200 })
+    : new Response(xml, { status: 403, headers: { "Content-Type": "application/xml" } });
+  const e = await rejection(as("alice", { fetch }).uploadImage(png(2), { tweetId: "t", contentType: "image/png" }));
+  assert.equal(e.status, 403);
+  assert.equal(e.source, "s3");
+  assert.equal(e.code, "SignatureDoesNotMatch");
+  assert.ok(e.message.includes("does not match the signature you provided. Check your key & signing method."), e.message);
+  assert.doesNotMatch(e.message, /<|&amp;/);
+});
+
+test("the API's errors carry its status and message", async () => {
+  const ask = async (client, route, body, authorization) => {
+    const headers = { "Content-Type": "application/json", ...(authorization ? { Authorization: authorization } : {}) };
+    const response = await fetch(`${API}/api/${route}`, { method: "POST", headers, body: JSON.stringify(body) });
+    return { status: response.status, message: (await response.json()).message };
+  };
+  // Signed out: 401.
+  let e = await rejection(as(null).downloadUrl({ userId: "alice", tweetId: "t" }));
+  let direct = await ask(null, "download_url", { userId: "alice", tweetId: "t" });
+  assert.equal(e.status, 401);
+  assert.equal(e.source, "api");
+  assert.ok(e.message.includes(direct.message), `${e.message} vs ${direct.message}`);
+  // A type the API does not sign: 400.
+  e = await rejection(as("alice").uploadImage(new Uint8Array([1, 2]), { tweetId: "t", contentType: "text/html" }));
+  assert.equal(e.status, 400);
+  assert.match(e.message, /contentType/);
+  // A bad tweetId in a batch: 400 naming the item.
+  e = await rejection(as("alice").downloadUrls([{ userId: "a", tweetId: "ok" }, { userId: "a", tweetId: "no/slash" }]));
+  direct = await ask(null, "download_urls", { images: [{ userId: "a", tweetId: "ok" }, { userId: "a", tweetId: "no/slash" }] }, "Bearer local:alice");
+  assert.equal(e.status, 400);
+  assert.ok(e.message.includes(direct.message) && direct.message.includes("images[1]"), e.message);
+  // Nothing listening: a network error, status 0.
+  e = await rejection(createClient({ baseUrl: "http://127.0.0.1:9" }).downloadUrl({ tweetId: "t" }));
+  assert.equal(e.status, 0);
+  assert.equal(e.source, "network");
+});
+
+test("more images than the batch limit are asked for in several calls, in order", async () => {
+  const n = DEFAULT_MAX_BATCH * 2 + 37;
+  const images = [...Array(n)].map((_, i) => ({ userId: ["alice", "bob", "carol"][i % 3], tweetId: `t${n - i}` }));
+  const r = recording();
+  const urls = await as("carol", { fetch: r.fetch }).downloadUrls(images);
+  assert.equal(urls.length, n);
+  urls.forEach((url, i) => {
+    assert.equal(new URL(url).pathname, `/presigner-local/images/${images[i].userId}/${images[i].tweetId}.png`, `item ${i}`);
+  });
+  const sizes = r.calls.map((c) => JSON.parse(c.body).images.length);
+  assert.deepEqual(sizes, [DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH, 37]);
+  // The API itself refuses one over the limit: the split is what makes it work.
+  const e = await rejection(as("carol", { maxBatch: n }).downloadUrls(images));
+  assert.equal(e.status, 400);
+  // None: no call at all.
+  const none = recording();
+  assert.deepEqual(await as("carol", { fetch: none.fetch }).downloadUrls([]), []);
+  assert.equal(none.calls.length, 0);
+});
+
+test("npm pack makes the package a user installs: the module, its types and package.json", () => {
+  const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: packageDir, encoding: "utf8" }));
+  assert.equal(pack.name, "@presigner/client");
+  assert.deepEqual(pack.files.map((f) => f.path).sort(), ["README.md", "package.json", "src/index.d.ts", "src/index.js"]);
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  assert.equal(manifest.type, "module");
+  assert.equal(manifest.dependencies, undefined, "no runtime dependencies");
+  assert.equal(manifest.exports["."].default, "./src/index.js");
+  assert.equal(manifest.exports["."].types, "./src/index.d.ts");
+});

@@ -1,0 +1,43 @@
+// A TypeScript front end using @presigner/client as a user would, through the package's own
+// name and its "exports": `tsc --noEmit -p clients/js/test` must accept it (test/run runs it).
+import { createClient, PresignerError, CONTENT_TYPES, type ImageRef, type Uploaded } from "@presigner/client";
+
+interface Post extends ImageRef {
+  userId: string;
+  text: string;
+}
+
+const client = createClient({
+  baseUrl: "http://127.0.0.1:3000",
+  getToken: async () => localStorage.getItem("token"),
+});
+
+export async function post(userId: string, file: File, text: string): Promise<Post | string> {
+  const tweetId = `tweet-${Date.now()}`;
+  try {
+    const up: Uploaded = await client.uploadImage(file, { tweetId });
+    const size: number = up.size;
+    console.log(`${size} bytes until ${up.expiresAt}`);
+    return { userId, tweetId, text };
+  } catch (e) {
+    if (e instanceof PresignerError) {
+      const status: number = e.status;
+      const code: string | undefined = e.code;
+      return `${e.source} ${status} ${code ?? ""}: ${e.message}`;
+    }
+    throw e;
+  }
+}
+
+export async function timeline(posts: readonly Post[], list: HTMLOListElement): Promise<void> {
+  const urls: string[] = await client.downloadUrls(posts);
+  posts.forEach((p, i) => {
+    const img = document.createElement("img");
+    img.src = urls[i];
+    img.alt = `${p.text} (${p.userId})`;
+    list.append(img);
+  });
+  const one: string = await client.downloadUrl({ userId: posts[0].userId, tweetId: posts[0].tweetId });
+  console.log(one, CONTENT_TYPES.includes("image/png"));
+  await client.uploadImage(new Uint8Array([1, 2, 3]), { tweetId: "t", contentType: "image/png" });
+}
