@@ -1,13 +1,17 @@
 // Browser test of the local run: real headless Chromium drives the page at `/` as three local
 // users (the dev server takes `Authorization: Bearer local:<name>` as the sign-in).
 //
+// The page does its API and S3 calls through the JS client (@presigner/client), which the dev
+// server serves at /client/index.js; it must load it.
+//
 // Posting browser: alice signs in and posts a generated PNG with a presigned PUT signed for its
 // type, size and the SHA-256 the page computes with Web Crypto (a cross-origin PUT with custom
 // headers: a CORS preflight comes first); bob signs in and posts another with a FormData POST
 // form. Each time: the page reports success and shows the image (decoded size); the bytes
 // stored under the poster's own folder equal the file; S3 answered the upload 2xx; for the PUT,
 // it carried x-amz-checksum-sha256 equal to the file's SHA-256 (computed here in Node) and the
-// preflight passed with the page's origin and that header allowed.
+// preflight passed with the page's origin and that header allowed; posting again under the
+// same tweetId shows S3's 412 as the client's error says it (no XML).
 //
 // API checks from Node: no sign-in, a malformed one, or a token other than `Bearer local:` is
 // 401; a body userId other than the caller is 403.
@@ -96,7 +100,7 @@ async function watch(page) {
     const url = new URL(e.request.url);
     if (!url.protocol.startsWith("http")) return;
     if (url.port === apiPort) {
-      if (url.pathname.startsWith("/api/")) w.api.push({ phase: w.phase, method: e.request.method, path: url.pathname });
+      if (url.pathname.startsWith("/api/") || url.pathname === "/client/index.js") w.api.push({ phase: w.phase, method: e.request.method, path: url.pathname });
       return;
     }
     w.s3.set(e.requestId, { phase: w.phase, method: e.request.method, url: e.request.url, status: null, headers: {}, cached: false });
@@ -165,8 +169,11 @@ try {
   w.phase = "signed-out";
   await page.goto(apiUrl + "/", { timeout: 15000 });
   const signedOut = await timeline(page);
-  check("signed out, the page shows no timeline and calls no API", signedOut.state === "signed-out" && w.api.length === 0,
-        `${signedOut.state}, ${w.api.length} API calls`);
+  const apiCalls = w.api.filter((a) => a.path.startsWith("/api/"));
+  check("signed out, the page shows no timeline and calls no API", signedOut.state === "signed-out" && apiCalls.length === 0,
+        `${signedOut.state}, ${apiCalls.length} API calls`);
+  check("the page loads the JS client (@presigner/client) from the dev server",
+        w.api.some((a) => a.method === "GET" && a.path === "/client/index.js"));
 
   for (const p of posters) {
     const { method, userId, tweetId } = p;
@@ -219,6 +226,14 @@ try {
       }, { url: uploads[0].url, headers: uploads[0].headers, bytes: p.image.toString("base64") });
       check("put: the same URL sent again is answered 412 and the stored bytes are the first upload's",
             replay === 412 && sameBytes(stored(userId, tweetId), p.image), String(replay));
+      // The page posting again under the same tweetId: the client's error, S3's words, no XML.
+      await page.fill("#tweetId", tweetId);
+      await page.click("#go");
+      await page.waitForSelector('#status[data-state="failed"]', { timeout: 20000 });
+      const refusal = await page.textContent("#status");
+      check("put: posting again under the same tweetId shows S3's 412 as the client reports it, never raw XML",
+            refusal.includes("412") && refusal.includes("new tweetId") && !refusal.includes("<"), refusal);
+      await timeline(page);
     }
     if (shot(method)) await page.screenshot({ path: shot(method), fullPage: true });
   }
@@ -240,6 +255,14 @@ try {
   ];
   check("API calls without a local sign-in (none, a malformed name, another token) are answered 401",
         refused.every((s) => s === 401), refused.join(" "));
+  const contract = await fetch(`${apiUrl}/openapi.yaml`);
+  const contractText = await contract.text();
+  check("the dev server serves openapi.yaml", contract.status === 200 && contractText.startsWith("openapi: 3.1") &&
+        contract.headers.get("content-type").startsWith("application/yaml"), `${contract.status} ${contract.headers.get("content-type")}`);
+  const module = await fetch(`${apiUrl}/client/index.js`);
+  check("the dev server serves the client as a module any origin may import",
+        module.status === 200 && module.headers.get("content-type").startsWith("text/javascript") &&
+        module.headers.get("access-control-allow-origin") === "*" && (await module.text()).includes("export function createClient"));
   const foreign = await call("upload_url", "Bearer local:bob",
     { userId: "alice", tweetId: "not-yours", contentType: "image/png", contentLength: 10 });
   check("an upload into another user's folder is answered 403", foreign === 403, String(foreign));

@@ -58,6 +58,8 @@ export interface Uploaded {
 export interface Client {
   /** Uploads one image into the signed-in user's folder, bound to its type, size and SHA-256. */
   uploadImage(data: Blob | ArrayBuffer | ArrayBufferView, options: UploadOptions): Promise<Uploaded>;
+  /** Uploads one image with a signed POST form (key and type pinned; not write-once). */
+  uploadImageWithForm(data: Blob | ArrayBuffer | ArrayBufferView, options: UploadOptions): Promise<Uploaded>;
   /** The download URL of one image. */
   downloadUrl(image: ImageRef): Promise<string>;
   /** The download URLs of any number of images, in the order given. */

@@ -2,6 +2,7 @@
 //
 //   const client = createClient({ baseUrl: "http://127.0.0.1:3000", getToken: () => token });
 //   const { tweetId } = await client.uploadImage(file, { tweetId: "t1" });
+//   await client.uploadImageWithForm(file, { tweetId: "t2" });   // a signed POST form
 //   img.src = await client.downloadUrl({ userId, tweetId });
 //   const urls = await client.downloadUrls(posts);   // any number, in order
 //
@@ -135,6 +136,27 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     return { tweetId, contentType: type, size: bytes.byteLength, expiresAt: up.expiresAt };
   }
 
+  /**
+   * Uploads one image with a signed browser form (`upload_form`): for when the size is not
+   * known up front. The form pins the key and the type; it does not write once.
+   */
+  async function uploadImageWithForm(data, { tweetId, contentType } = {}) {
+    const type = contentType || (data && typeof data.type === "string" && data.type) || undefined;
+    const blob = data instanceof Blob ? data : new Blob([await toBytes(data)], { type });
+    const form = await call("upload_form", { tweetId, contentType: type });
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form.fields || {})) body.append(name, value);
+    body.append("file", blob); // the file comes last
+    let response;
+    try {
+      response = await send(form.url, { method: "POST", body });
+    } catch (cause) {
+      throw new PresignerError(`upload: S3 did not answer the form (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
+    }
+    if (!response.ok) throw await s3Error(response, "upload");
+    return { tweetId, contentType: type, size: blob.size, expiresAt: form.expiresAt };
+  }
+
   /** The download URL of one image: `userId` is its author (left out: the caller's own). */
   async function downloadUrl({ userId, tweetId } = {}) {
     const body = userId === undefined ? { tweetId } : { userId, tweetId };
@@ -156,5 +178,5 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     return (await Promise.all(chunks)).flat();
   }
 
-  return { uploadImage, downloadUrl, downloadUrls };
+  return { uploadImage, uploadImageWithForm, downloadUrl, downloadUrls };
 }

@@ -101,6 +101,25 @@ test("a Blob's own type is used, and the PUT sends every signed header", async (
   assert.match(url, new RegExp(`/images/carol/${tweetId}\\.png\\?`));
 });
 
+test("a form upload is stored byte for byte, and a form refused by S3 is a PresignerError", async () => {
+  const image = png(11);
+  const tweetId = unique("form");
+  const up = await as("bob").uploadImageWithForm(new Blob([image], { type: "image/png" }), { tweetId });
+  assert.equal(up.size, image.length);
+  assert.deepEqual(new Uint8Array(stored("bob", tweetId)), image);
+  // A form S3 refuses (here a stand-in answering as S3 does: a local S3 that refuses a form
+  // may close the connection before reading it, which is a network error, not a status).
+  const fetch = async (url) => url.endsWith("/api/upload_form")
+    ? new Response(JSON.stringify({ url: "http://s3.invalid/b/", fields: { key: "k" }, expiresAt: "2026-01-01T00:00:00Z" }), { status: 200 })
+    : new Response("<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy Condition failed: [\"eq\", \"$key\", \"k\"]</Message></Error>", { status: 403 });
+  const e = await rejection(as("bob", { fetch }).uploadImageWithForm(image, { tweetId: unique("form"), contentType: "image/png" }));
+  assert.ok(e instanceof PresignerError, String(e));
+  assert.equal(e.source, "s3");
+  assert.equal(e.status, 403);
+  assert.equal(e.code, "AccessDenied");
+  assert.ok(e.message.includes('Invalid according to Policy: Policy Condition failed: ["eq", "$key", "k"]'), e.message);
+});
+
 test("the same tweetId again is S3's 412, a PresignerError that says to post under a new tweetId", async () => {
   const tweetId = unique("twice");
   const client = as("alice");
@@ -198,6 +217,14 @@ test("more images than the batch limit are asked for in several calls, in order"
   const none = recording();
   assert.deepEqual(await as("carol", { fetch: none.fetch }).downloadUrls([]), []);
   assert.equal(none.calls.length, 0);
+});
+
+test("examples/timeline.mjs, as docs/api.md shows it, runs against the local run", () => {
+  const out = execFileSync(process.execPath, [join(packageDir, "examples", "timeline.mjs"), API], { encoding: "utf8" });
+  const [alice, bob, again] = out.trim().split("\n");
+  assert.match(alice, /^alice: hello from alice: 200, \d+ bytes$/);
+  assert.match(bob, /^bob: hello from bob: 200, \d+ bytes$/);
+  assert.equal(again, "again: 412 PreconditionFailed");
 });
 
 test("npm pack makes the package a user installs: the module, its types and package.json", () => {

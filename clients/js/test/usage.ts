@@ -40,4 +40,6 @@ export async function timeline(posts: readonly Post[], list: HTMLOListElement): 
   const one: string = await client.downloadUrl({ userId: posts[0].userId, tweetId: posts[0].tweetId });
   console.log(one, CONTENT_TYPES.includes("image/png"));
   await client.uploadImage(new Uint8Array([1, 2, 3]), { tweetId: "t", contentType: "image/png" });
+  const viaForm: Uploaded = await client.uploadImageWithForm(new Blob([]), { tweetId: "f", contentType: "image/webp" });
+  console.log(viaForm.contentType);
 }

@@ -21,6 +21,7 @@ use lambda_http::http::{header, HeaderValue, Method, Request, Response, StatusCo
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub mod assets;
 pub mod edge;
 
 use presigner::api::{ApiRequest, App, Caller};
@@ -146,10 +147,9 @@ pub async fn serve_s3(
     }
 }
 
-/// The page at `/`: the original front end's job in one file.
-pub const INDEX_HTML: &str = include_str!("index.html");
+pub use assets::INDEX_HTML;
 
-/// Serves the API (and the page at `/`) on `listener` until the task is dropped, logging one
+/// Serves the API (and the page, the contract and the client: [`assets`]) on `listener` until the task is dropped, logging one
 /// line per request as the Lambda does.
 pub async fn serve_api(listener: TcpListener, app: Arc<App>) -> io::Result<()> {
     loop {
@@ -168,12 +168,7 @@ pub async fn serve_api(listener: TcpListener, app: Arc<App>) -> io::Result<()> {
 }
 
 async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    if req.uri().path() == "/" && req.method() == Method::GET {
-        let mut r = Response::new(Full::new(Bytes::from_static(INDEX_HTML.as_bytes())));
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
+    if let Some(r) = assets::response(req.method(), req.uri().path()) {
         return r;
     }
     let started = Instant::now();
