@@ -60,6 +60,14 @@ async function s3Error(response, what) {
   return new PresignerError(message, { status, source: "s3", code });
 }
 
+// Web Crypto: global in browsers and Node 19+; Node 18 has it as `webcrypto` of node:crypto
+// (named through a variable, so that bundlers for the browser leave it alone).
+async function subtleCrypto() {
+  if (globalThis.crypto?.subtle) return globalThis.crypto.subtle;
+  const nodeCrypto = "node:crypto";
+  return (await import(nodeCrypto)).webcrypto.subtle;
+}
+
 function bytesToBase64(bytes) {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -118,7 +126,7 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     // The type given, or a Blob's own; the API says what is wrong with it (400).
     const type = contentType || (data && typeof data.type === "string" && data.type) || undefined;
     const bytes = await toBytes(data);
-    const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes);
+    const digest = await (await subtleCrypto()).digest("SHA-256", bytes);
     const contentSha256 = bytesToBase64(new Uint8Array(digest));
     const up = await call("upload_url", { tweetId, contentType: type, contentLength: bytes.byteLength, contentSha256 });
     // Every signed header as listed, but Content-Length, which fetch sets from the body.

@@ -101,6 +101,22 @@ test("a Blob's own type is used, and the PUT sends every signed header", async (
   assert.match(url, new RegExp(`/images/carol/${tweetId}\\.png\\?`));
 });
 
+test("without a global crypto (Node 18), the SHA-256 comes from node:crypto's webcrypto", async () => {
+  const image = png(6);
+  const tweetId = unique("node18");
+  const r = recording();
+  const saved = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true });
+  try {
+    await as("alice", { fetch: r.fetch }).uploadImage(image, { tweetId, contentType: "image/png" });
+  } finally {
+    Object.defineProperty(globalThis, "crypto", saved);
+  }
+  const { createHash } = await import("node:crypto");
+  assert.equal(JSON.parse(r.calls[0].body).contentSha256, createHash("sha256").update(image).digest("base64"));
+  assert.deepEqual(new Uint8Array(stored("alice", tweetId)), image);
+});
+
 test("a form upload is stored byte for byte, and a form refused by S3 is a PresignerError", async () => {
   const image = png(11);
   const tweetId = unique("form");
