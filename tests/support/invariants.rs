@@ -4,7 +4,8 @@
 //! violation, which is what a fuzzer reports.
 //!
 //! - Every event that deserialises gets an answer: never a panic, never a 500; every answer
-//!   carries CORS; every 4xx carries a message.
+//!   carries CORS; every 4xx carries a message; every answer is one `openapi.yaml` documents
+//!   for its route, method and status (headers and body, [`crate::openapi`]).
 //! - A 200's URL verifies (an independent SigV4 verifier) and its path decodes back to
 //!   `images/{id}/{tweet}.png`, where `{id}` is a subject the authorizer context carries, or
 //!   the body's `userId` only when there is no authorizer context and the body is trusted.
@@ -23,8 +24,8 @@ use base64::Engine;
 use lambda_http::request::LambdaRequest;
 use presigner::api::{body, ApiRequest, App, Caller, Response, Route};
 use presigner::config::Config;
-use presigner::lambda::handle_event;
 use presigner::lambda::Event;
+use presigner::lambda::{api_request, handle_event};
 use presigner_s3::{
     AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
 };
@@ -168,6 +169,26 @@ pub fn check_event_as(data: &[u8], profile: Profile) {
     serde_json::to_string(&response_event).expect("the response event serialises");
     reply.response.body = response_event.body().map(str::to_owned);
     check_response(&reply.response);
+    let method = match &event {
+        Event::Request {
+            request,
+            has_authorizer,
+        } => api_request(request, *has_authorizer).method,
+        Event::TooManyHeaderFields { .. } => "-",
+    };
+    let headers = reply
+        .response
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    crate::openapi::assert_documented(
+        reply.route.as_str(),
+        method,
+        reply.response.status,
+        &headers,
+        reply.response.body.as_deref(),
+    );
     let Event::Request { request, .. } = &event else {
         assert_eq!(reply.response.status, 431);
         return;

@@ -77,7 +77,11 @@ fn resolve(pointer: String) -> Result<(String, &'static Value), String> {
 /// Where the document describes the answer to `method` on `route` (the handler's matched
 /// route, `-` for none) with `status`, or why it does not.
 pub fn response_pointer(route: &str, method: &str, status: u16) -> Result<String, String> {
-    let method = method.to_ascii_lowercase();
+    // HTTP methods are case-sensitive: `post` is not `POST`, and is answered 405.
+    let method = match method.bytes().all(|b| b.is_ascii_uppercase()) {
+        true => method.to_ascii_lowercase(),
+        false => format!("{method:?} (not a method the document names)"),
+    };
     let paths = document()["paths"].as_object().expect("paths");
     let component = |name: &str| format!("/components/responses/{name}");
     let Some(item) = paths.get(route) else {
