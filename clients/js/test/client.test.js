@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
@@ -252,4 +253,23 @@ test("npm pack makes the package a user installs: the module, its types and pack
   assert.equal(manifest.dependencies, undefined, "no runtime dependencies");
   assert.equal(manifest.exports["."].default, "./src/index.js");
   assert.equal(manifest.exports["."].types, "./src/index.d.ts");
+});
+
+test("the packed tarball installs into a new project and imports by its name", () => {
+  const project = mkdtempSync(join(tmpdir(), "presigner-client-install-"));
+  try {
+    const [pack] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", project], { cwd: packageDir, encoding: "utf8" }));
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+    execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${pack.filename}`], { cwd: project });
+    writeFileSync(join(project, "main.js"), [
+      'import { createClient, PresignerError, CONTENT_TYPES } from "@presigner/client";',
+      'const client = createClient({ baseUrl: "http://127.0.0.1:1" });',
+      'console.log(Object.keys(client).sort().join(","), typeof PresignerError, CONTENT_TYPES.length);',
+    ].join("\n"));
+    const out = execFileSync(process.execPath, ["main.js"], { cwd: project, encoding: "utf8" }).trim();
+    assert.equal(out, "downloadUrl,downloadUrls,uploadImage,uploadImageWithForm function 4");
+    assert.ok(existsSync(join(project, "node_modules", "@presigner", "client", "src", "index.d.ts")));
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 });
