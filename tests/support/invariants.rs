@@ -176,19 +176,7 @@ pub fn check_event_as(data: &[u8], profile: Profile) {
         } => api_request(request, *has_authorizer).method,
         Event::TooManyHeaderFields { .. } => "-",
     };
-    let headers = reply
-        .response
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    crate::openapi::assert_documented(
-        reply.route.as_str(),
-        method,
-        reply.response.status,
-        &headers,
-        reply.response.body.as_deref(),
-    );
+    crate::openapi::assert_response(reply.route, method, &reply.response);
     let Event::Request { request, .. } = &event else {
         assert_eq!(reply.response.status, 431);
         return;

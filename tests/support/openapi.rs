@@ -225,3 +225,20 @@ pub fn assert_documented(
         panic!("openapi.yaml: {why}");
     }
 }
+
+/// [`assert_documented`] for the handler's own [`Response`](presigner::api::Response) to
+/// `method` on `route` (its body as the front door sends it).
+pub fn assert_response(route: presigner::api::Route, method: &str, r: &presigner::api::Response) {
+    let headers = r
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    assert_documented(
+        route.as_str(),
+        method,
+        r.status,
+        &headers,
+        r.body.as_deref(),
+    );
+}
