@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use presigner::api::App;
 use presigner::config::{Config, ConfigError};
-use presigner::lambda::{api_request, handle_event, Event};
+use presigner::lambda::{handle_event, Event};
 use presigner_s3::{
     AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
 };
@@ -101,13 +101,7 @@ pub fn call_at(app: &App, event: Event, now: SigningTime) -> Answer {
         body: out["body"].as_str().map(str::to_owned),
     };
     // Every answer any API test gets is the one openapi.yaml documents for it.
-    let method = match &event {
-        Event::Request {
-            request,
-            has_authorizer,
-        } => api_request(request, *has_authorizer).method,
-        Event::TooManyHeaderFields { .. } => "-",
-    };
+    let method = crate::openapi::method_of(&event);
     crate::openapi::assert_documented(
         reply.route.as_str(),
         method,

@@ -24,8 +24,8 @@ use base64::Engine;
 use lambda_http::request::LambdaRequest;
 use presigner::api::{body, ApiRequest, App, Caller, Response, Route};
 use presigner::config::Config;
+use presigner::lambda::handle_event;
 use presigner::lambda::Event;
-use presigner::lambda::{api_request, handle_event};
 use presigner_s3::{
     AddressingStyle, Bucket, Endpoint, Expiry, Method, ObjectKey, ObjectRequest, Presigner,
 };
@@ -169,13 +169,7 @@ pub fn check_event_as(data: &[u8], profile: Profile) {
     serde_json::to_string(&response_event).expect("the response event serialises");
     reply.response.body = response_event.body().map(str::to_owned);
     check_response(&reply.response);
-    let method = match &event {
-        Event::Request {
-            request,
-            has_authorizer,
-        } => api_request(request, *has_authorizer).method,
-        Event::TooManyHeaderFields { .. } => "-",
-    };
+    let method = crate::openapi::method_of(&event);
     crate::openapi::assert_response(reply.route, method, &reply.response);
     let Event::Request { request, .. } = &event else {
         assert_eq!(reply.response.status, 431);

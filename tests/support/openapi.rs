@@ -242,3 +242,14 @@ pub fn assert_response(route: presigner::api::Route, method: &str, r: &presigner
         r.body.as_deref(),
     );
 }
+
+/// The method of `event` as the handler reads it (`-` for an event refused before it is read).
+pub fn method_of(event: &presigner::lambda::Event) -> &str {
+    match event {
+        presigner::lambda::Event::Request {
+            request,
+            has_authorizer,
+        } => presigner::lambda::api_request(request, *has_authorizer).method,
+        presigner::lambda::Event::TooManyHeaderFields { .. } => "-",
+    }
+}
