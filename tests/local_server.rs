@@ -465,3 +465,83 @@ fn help_and_version_exit_0() {
         .unwrap()
         .contains("MAX_UPLOAD_BYTES"));
 }
+
+/// The text of one element of an XML error document.
+fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let start = xml.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = xml[start..].find(&format!("</{name}>"))? + start;
+    Some(&xml[start..end])
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn a_signature_mismatch_says_which_signed_header_was_not_sent_and_what_was_computed() {
+    use presigner_sigv4::{signature, signing_key, Credentials, SigningTime};
+
+    let dev = start(&[], LocalOrigins::loopback(), false);
+    let up = dev.call(
+        None,
+        Some("Bearer local:alice"),
+        "upload_url",
+        png_upload("sig"),
+    );
+    let url = up.json["presignedUrl"].as_str().unwrap();
+
+    // The README's old mistake: the PUT without If-None-Match.
+    let (status, body) =
+        presigner_test_support::http::send("PUT", url, &[("Content-Type", "image/png")], PNG);
+    let xml = String::from_utf8(body).unwrap();
+    assert_eq!(status, 403, "{xml}");
+    assert_eq!(element(&xml, "Code"), Some("SignatureDoesNotMatch"));
+    assert_eq!(element(&xml, "MissingSignedHeader"), Some("if-none-match"));
+    let message = element(&xml, "Message").unwrap();
+    assert!(message.contains("The URL signs if-none-match, which the request did not send"));
+    assert!(dev.stored("images/alice/sig.png").is_none());
+
+    // Every header sent, one with another value: nothing missing, and the canonical request
+    // and string to sign are those of the request as sent, as S3 reports them: with the
+    // signed value put back, they give the URL's own signature.
+    let (status, body) = presigner_test_support::http::send(
+        "PUT",
+        url,
+        &[("Content-Type", "image/jpeg"), ("If-None-Match", "*")],
+        PNG,
+    );
+    let xml = String::from_utf8(body).unwrap();
+    assert_eq!(status, 403, "{xml}");
+    assert_eq!(element(&xml, "MissingSignedHeader"), None);
+    assert!(element(&xml, "Message")
+        .unwrap()
+        .contains("compare CanonicalRequest"));
+    let canonical = unescape(element(&xml, "CanonicalRequest").unwrap());
+    assert!(
+        canonical.starts_with("PUT\n/presigner-local/images/alice/sig.png\n"),
+        "{canonical}"
+    );
+    assert!(
+        canonical.contains("\ncontent-type:image/jpeg\n"),
+        "{canonical}"
+    );
+    let string_to_sign = unescape(element(&xml, "StringToSign").unwrap());
+    let provided = element(&xml, "SignatureProvided").unwrap();
+    assert!(
+        url.ends_with(&format!("X-Amz-Signature={provided}")),
+        "{url}"
+    );
+    let as_signed = canonical.replace("content-type:image/jpeg", "content-type:image/png");
+    let mut lines: Vec<&str> = string_to_sign.lines().collect();
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(as_signed.as_bytes()));
+    lines[3] = &hash;
+    let time = SigningTime::parse_amz_date(lines[1]).unwrap();
+    let credentials =
+        Credentials::new(local::ACCESS_KEY_ID, local::SECRET_ACCESS_KEY, None).unwrap();
+    let key = signing_key(&credentials, time, local::REGION, "s3");
+    assert_eq!(signature(&key, &lines.join("\n")), provided);
+}

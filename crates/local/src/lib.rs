@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub mod edge;
+pub mod mismatch;
 pub mod origins;
 pub mod settings;
 pub mod sign_in;
@@ -116,8 +117,11 @@ pub async fn serve_s3(
         ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3000));
-    let service =
-        TowerToHyperService::new(lambda_http::tower::Layer::layer(&cors, builder.build()));
+    let s3 = TowerToHyperService::new(lambda_http::tower::Layer::layer(&cors, builder.build()));
+    let service = service_fn(move |req: Request<Incoming>| {
+        let s3 = s3.clone();
+        async move { explained(&s3, req).await }
+    });
     loop {
         let (socket, _) = listener.accept().await?;
         let service = service.clone();
@@ -128,6 +132,51 @@ pub async fn serve_s3(
         });
     }
 }
+
+/// The local S3's answer to `req`, with a `403 SignatureDoesNotMatch` to a presigned request
+/// said as S3 says it: the canonical request and string to sign, and which signed header
+/// was not sent ([`mismatch`]).
+async fn explained<S, B>(
+    s3: &S,
+    req: Request<Incoming>,
+) -> Result<Response<http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>>, S::Error>
+where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>>,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    let presented = mismatch::Presented::of(
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query(),
+        req.headers(),
+    );
+    let response = s3.call(req).await?;
+    let boxed = |r: Response<B>| r.map(|b| b.map_err(Into::into).boxed_unsync());
+    let Some(presented) = presented.filter(|_| response.status() == StatusCode::FORBIDDEN) else {
+        return Ok(boxed(response));
+    };
+    let (mut parts, body) = response.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let body = if body
+        .windows(b"<Code>SignatureDoesNotMatch</Code>".len())
+        .any(|w| w == b"<Code>SignatureDoesNotMatch</Code>")
+    {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        Bytes::from(presented.explain().xml())
+    } else {
+        body
+    };
+    let body = Full::new(body)
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    Ok(Response::from_parts(parts, body))
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The page at `/`: the original front end's job in one file.
 pub const INDEX_HTML: &str = include_str!("index.html");
