@@ -2,8 +2,9 @@
 //! the same handler the Lambda runs. Used by `presigner-local` and by the end-to-end tests.
 //!
 //! The S3 side is s3s-fs: it checks SigV4 presigned URLs strictly (signature, method, key,
-//! signed headers, expiry) and answers 403 as S3 does, wrapped in a CORS layer so a browser
-//! page can PUT and GET from it.
+//! signed headers, expiry) and answers 403 as S3 does ([`mismatch`] adds what S3 says about
+//! a signature that does not match), wrapped in a CORS layer so a page from an allowed
+//! origin ([`LocalOrigins`]) can PUT, POST and GET from it.
 
 use std::convert::Infallible;
 use std::io;
@@ -182,8 +183,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub const INDEX_HTML: &str = include_str!("index.html");
 
 /// Serves the API (and the page at `/`) on `listener` until the task is dropped, logging one
-/// line per request as the Lambda does. Browsers get answers only for pages from `origins`
-/// ([`cors_checked`]).
+/// line per request as the Lambda does. Browsers get answers only for pages from `origins`:
+/// a page from any other origin is answered 403, saying how to allow it.
 pub async fn serve_api(
     listener: TcpListener,
     app: Arc<App>,

@@ -133,4 +133,3 @@ fn cloudfront_origin(value: &str) -> Result<String, String> {
     }
     Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
-

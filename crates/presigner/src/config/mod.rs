@@ -10,11 +10,11 @@ use presigner_sigv4::{self as sigv4, Credentials};
 mod downloads;
 mod values;
 
+#[cfg(not(feature = "cloudfront"))]
+use downloads::no_cloudfront;
 #[cfg(feature = "cloudfront")]
 pub use downloads::CloudFront;
 pub use downloads::Downloads;
-#[cfg(not(feature = "cloudfront"))]
-use downloads::no_cloudfront;
 pub use values::{AnonymousCallers, CacheWindow, CorsOrigin, DownloadAccess, UploadUrls};
 
 /// Uploads larger than this are refused unless `MAX_UPLOAD_BYTES` says otherwise (10 MiB).
@@ -77,7 +77,6 @@ pub struct Config {
     /// set make download URLs CloudFront signed URLs; none, S3 presigned URLs.
     pub downloads: Downloads,
 }
-
 
 /// A setting that is missing or wrong: names the variable and says what is wrong. Never
 /// carries a secret's value.
@@ -265,7 +264,6 @@ impl Config {
         })
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -121,4 +121,3 @@ impl CorsOrigin {
         &self.0
     }
 }
-
