@@ -8,6 +8,7 @@
 //! not be able to ask it for upload URLs.
 
 use hyper::header::{self, HeaderMap, HeaderValue};
+use presigner::config::CorsOrigin;
 
 /// The origins the dev server answers browsers from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,29 +41,14 @@ impl LocalOrigins {
         }
     }
 
-    /// Loopback origins and `origin`, which must be `http[s]://host[:port]` with no path.
+    /// Loopback origins and `origin`, checked as the Lambda checks `CORS_ALLOW_ORIGIN`
+    /// (`http[s]://host[:port]`, no path; a trailing `/` is dropped); `*` allows every origin.
     pub fn with(mut self, origin: &str) -> Result<Self, String> {
-        if origin == "*" {
-            self.any = AnyOrigin::Allowed;
-            return Ok(self);
+        let origin = CorsOrigin::new(origin.trim_end_matches('/'))?;
+        match origin.as_str() {
+            "*" => self.any = AnyOrigin::Allowed,
+            origin => self.extra.push(origin.to_ascii_lowercase()),
         }
-        let origin = origin.trim_end_matches('/');
-        let rest = origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
-            .ok_or_else(|| {
-                format!("{origin:?} is not an origin: give scheme and host, such as http://192.168.1.20:5173")
-            })?;
-        let host_ok = !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
-        if !host_ok {
-            return Err(format!(
-                "{origin:?} is not an origin: give scheme and host only (no path), such as http://192.168.1.20:5173"
-            ));
-        }
-        self.extra.push(origin.to_ascii_lowercase());
         Ok(self)
     }
 

@@ -2,7 +2,7 @@
 //! code ([`Config::from_lookup`]), except those that point at AWS, which the local run sets
 //! itself and names at start when the environment sets them too.
 
-use presigner::config::{Config, ConfigError, CorsOrigin};
+use presigner::config::{Config, ConfigError};
 
 use crate::origins::LocalOrigins;
 use crate::EdgeSettings;
@@ -71,29 +71,21 @@ pub fn local_settings(
         .filter(|(name, _)| lookup(name).is_some_and(|v| !v.is_empty()))
         .copied()
         .collect();
-    // Config checked CORS_ALLOW_ORIGIN already; `*` is the Lambda's default, so only an
-    // explicit value widens the local rule.
+    // `*` is the Lambda's default, so only an explicit value widens the local rule.
     let origins = match lookup("CORS_ALLOW_ORIGIN").filter(|v| !v.trim().is_empty()) {
         None => origins,
-        Some(_) if config.cors_allow_origin == CorsOrigin::any() => {
-            origins.with("*").map_err(|e| cors_problem(&e))?
-        }
         Some(_) => origins
             .with(config.cors_allow_origin.as_str())
-            .map_err(|e| cors_problem(&e))?,
+            .map_err(|e| ConfigError {
+                variable: "CORS_ALLOW_ORIGIN",
+                problem: e,
+            })?,
     };
     Ok(LocalSettings {
         config,
         ignored,
         origins,
     })
-}
-
-fn cors_problem(e: &str) -> ConfigError {
-    ConfigError {
-        variable: "CORS_ALLOW_ORIGIN",
-        problem: e.to_owned(),
-    }
 }
 
 #[cfg(test)]
