@@ -91,7 +91,7 @@ fn the_callers_mistakes_are_400_with_a_clear_message() {
         ),
         (
             r#"{"userId":"u","tweetId":"t","contentLength":10485761}"#.into(),
-            "from 1 to 10485760",
+            "is over the limit of 10485760 bytes (10 MiB)",
         ),
         (
             r#"{"userId":"u","tweetId":"t","contentLength":"5"}"#.into(),

@@ -47,7 +47,7 @@ fn by_default_an_upload_needs_a_type_and_a_length_and_signs_them() {
         ),
         (
             json!({"tweetId": "t1", "contentType": "image/png", "contentLength": 10485761}),
-            "from 1 to 10485760",
+            "is over the limit of 10485760 bytes (10 MiB)",
         ),
     ] {
         let a = call(event("http-v2-jwt.json", with_body(&body.to_string())));

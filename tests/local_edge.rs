@@ -37,7 +37,7 @@ fn start() -> Stack {
     let edge = local::edge::Edge {
         keys,
         bucket_dir: s3.root.join(local::BUCKET),
-        cors_origin: "http://127.0.0.1:3000".to_owned(),
+        cors: local::LocalOrigins::loopback(),
         cache_control: "private, max-age=1800".to_owned(),
     };
     runtime.spawn(local::edge::serve_edge(listener, Arc::new(edge)));

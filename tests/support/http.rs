@@ -87,6 +87,18 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 /// Posts an HTML form as a browser does (`multipart/form-data`): `fields` in order, then the
 /// file last, as S3 requires. Returns status and body.
 pub fn post_form(url: &str, fields: &[(&str, &str)], file: &[u8]) -> (u16, Vec<u8>) {
+    let (status, _, body) = post_form_with(url, &[], fields, file);
+    (status, body)
+}
+
+/// As [`post_form`], with more request headers (such as a page's `Origin`), returning the
+/// response's headers too.
+pub fn post_form_with(
+    url: &str,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+    file: &[u8],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let boundary = "----presigner-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -104,5 +116,7 @@ pub fn post_form(url: &str, fields: &[(&str, &str)], file: &[u8]) -> (u16, Vec<u
     body.extend_from_slice(file);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let content_type = format!("multipart/form-data; boundary={boundary}");
-    send("POST", url, &[("Content-Type", &content_type)], &body)
+    let mut all = vec![("Content-Type", content_type.as_str())];
+    all.extend_from_slice(headers);
+    exchange("POST", url, &all, &body)
 }

@@ -27,7 +27,13 @@ impl LocalS3 {
         let port = listener.local_addr().unwrap().port();
         let serve_root = root.clone();
         runtime.spawn(async move {
-            local::serve_s3(listener, &serve_root, &[local::BUCKET], &[]).await
+            local::serve_s3(
+                listener,
+                &serve_root,
+                &[local::BUCKET],
+                &local::LocalOrigins::loopback(),
+            )
+            .await
         });
         LocalS3 {
             port,

@@ -219,8 +219,8 @@ pub struct Edge {
     pub keys: KeyGroup,
     /// The bucket's folder under the local S3's data directory.
     pub bucket_dir: PathBuf,
-    /// `Access-Control-Allow-Origin` for the page.
-    pub cors_origin: String,
+    /// The pages that may fetch from it ([`LocalOrigins`](crate::LocalOrigins)).
+    pub cors: crate::LocalOrigins,
     /// `Cache-Control` for images, as the template's response headers policy sets it.
     pub cache_control: String,
 }
@@ -286,11 +286,7 @@ fn edge_answer(edge: &Edge, origin: &str, req: Request<Incoming>) -> Response<Fu
             },
         }
     };
-    if let Ok(v) = HeaderValue::from_str(&edge.cors_origin) {
-        response
-            .headers_mut()
-            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-    }
+    edge.cors.apply(req.headers(), response.headers_mut());
     response
 }
 

@@ -2,8 +2,9 @@
 //! the same handler the Lambda runs. Used by `presigner-local` and by the end-to-end tests.
 //!
 //! The S3 side is s3s-fs: it checks SigV4 presigned URLs strictly (signature, method, key,
-//! signed headers, expiry) and answers 403 as S3 does, wrapped in a CORS layer so a browser
-//! page can PUT and GET from it.
+//! signed headers, expiry) and answers 403 as S3 does ([`mismatch`] adds what S3 says about
+//! a signature that does not match), wrapped in a CORS layer so a page from an allowed
+//! origin ([`LocalOrigins`]) can PUT, POST and GET from it.
 
 use std::convert::Infallible;
 use std::io;
@@ -23,6 +24,13 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub mod assets;
 pub mod edge;
+pub mod mismatch;
+pub mod origins;
+pub mod settings;
+pub mod sign_in;
+
+pub use origins::{AnyOrigin, LocalOrigins, OriginCheck};
+pub use sign_in::{local_caller, SignInError, LOCAL_BEARER};
 
 use presigner::api::{ApiRequest, App, Caller};
 use presigner::lambda::clock_now;
@@ -70,42 +78,20 @@ pub fn lambda_env_with(s3_port: u16, edge: Option<&EdgeSettings>) -> Vec<(&'stat
     env
 }
 
-/// The prefix of a local sign-in: `Authorization: Bearer local:<name>`.
-pub const LOCAL_BEARER: &str = "Bearer local:";
-
-/// The caller a local request's `Authorization` header names, as an authorizer would vouch
-/// for it: `Bearer local:<name>`, with `<name>` 1 to 32 of `a-z`, `0-9`, `-`, `_`, is the
-/// subject `<name>`; anything else is no sign-in at all. Only this dev server accepts it:
-/// the Lambda never reads an `Authorization` header, and a deployed API's authorizer
-/// refuses the token.
-pub fn local_caller(authorization: Option<&[u8]>) -> Caller {
-    let name = authorization
-        .and_then(|value| value.strip_prefix(LOCAL_BEARER.as_bytes()))
-        .filter(|name| {
-            (1..=32).contains(&name.len())
-                && name
-                    .iter()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(b))
-        });
-    match name {
-        Some(name) => Caller::Subject(String::from_utf8_lossy(name).into_owned()),
-        None => Caller::Anonymous,
-    }
-}
-
 fn io_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
 /// Serves S3 over `root` on `listener` until the task is dropped. `buckets` are created as
-/// folders first; `cors_origins` may PUT (with `x-amz-checksum-sha256` and `If-None-Match`), POST forms, GET and
-/// HEAD from a browser. Virtual-hosted requests
+/// folders first; pages from `origins` may PUT (with `x-amz-checksum-sha256` and
+/// `If-None-Match`), POST forms, GET and HEAD from a browser, and read every answer, errors
+/// included (so a form whose file was stored is never reported as failed). Virtual-hosted requests
 /// (`bucket.localhost:PORT`) and path-style ones (`127.0.0.1:PORT/bucket`) both work.
 pub async fn serve_s3(
     listener: TcpListener,
     root: &Path,
     buckets: &[&str],
-    cors_origins: &[&str],
+    origins: &LocalOrigins,
 ) -> io::Result<()> {
     for bucket in buckets {
         std::fs::create_dir_all(root.join(bucket))?;
@@ -119,12 +105,11 @@ pub async fn serve_s3(
     ));
     let domains = [format!("localhost:{port}"), format!("127.0.0.1:{port}")];
     builder.set_host(s3s::host::MultiDomain::new(&domains).map_err(io_error)?);
-    let origins: Vec<HeaderValue> = cors_origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    let origins = origins.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origins.allows(origin.as_bytes())
+        }))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::HEAD])
         .allow_headers([
             header::CONTENT_TYPE,
@@ -134,8 +119,11 @@ pub async fn serve_s3(
         ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3000));
-    let service =
-        TowerToHyperService::new(lambda_http::tower::Layer::layer(&cors, builder.build()));
+    let s3 = TowerToHyperService::new(lambda_http::tower::Layer::layer(&cors, builder.build()));
+    let service = service_fn(move |req: Request<Incoming>| {
+        let s3 = s3.clone();
+        async move { explained(&s3, req).await }
+    });
     loop {
         let (socket, _) = listener.accept().await?;
         let service = service.clone();
@@ -147,24 +135,111 @@ pub async fn serve_s3(
     }
 }
 
+/// The local S3's answer to `req`, with a `403 SignatureDoesNotMatch` to a presigned request
+/// said as S3 says it: the canonical request and string to sign, and which signed header
+/// was not sent ([`mismatch`]).
+async fn explained<S, B>(
+    s3: &S,
+    req: Request<Incoming>,
+) -> Result<Response<http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>>, S::Error>
+where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>>,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    let presented = mismatch::Presented::of(
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query(),
+        req.headers(),
+    );
+    let response = s3.call(req).await?;
+    let boxed = |r: Response<B>| r.map(|b| b.map_err(Into::into).boxed_unsync());
+    let Some(presented) = presented.filter(|_| response.status() == StatusCode::FORBIDDEN) else {
+        return Ok(boxed(response));
+    };
+    let (mut parts, body) = response.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let body = if body
+        .windows(b"<Code>SignatureDoesNotMatch</Code>".len())
+        .any(|w| w == b"<Code>SignatureDoesNotMatch</Code>")
+    {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        Bytes::from(presented.explain().xml())
+    } else {
+        body
+    };
+    let body = Full::new(body)
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    Ok(Response::from_parts(parts, body))
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 pub use assets::INDEX_HTML;
 
 /// Serves the API (and the page, the contract and the client: [`assets`]) on `listener` until the task is dropped, logging one
-/// line per request as the Lambda does.
-pub async fn serve_api(listener: TcpListener, app: Arc<App>) -> io::Result<()> {
+/// line per request as the Lambda does. Browsers get answers only for pages from `origins`:
+/// a page from any other origin is answered 403, saying how to allow it.
+pub async fn serve_api(
+    listener: TcpListener,
+    app: Arc<App>,
+    origins: Arc<LocalOrigins>,
+) -> io::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
-        let app = app.clone();
+        let (app, origins) = (app.clone(), origins.clone());
         tokio::spawn(async move {
             let service = service_fn(move |req| {
-                let app = app.clone();
-                async move { Ok::<_, Infallible>(answer(&app, req).await) }
+                let (app, origins) = (app.clone(), origins.clone());
+                async move { Ok::<_, Infallible>(cors_checked(&origins, &app, req).await) }
             });
             let _ = ConnBuilder::new(TokioExecutor::new())
                 .serve_connection(TokioIo::new(socket), service)
                 .await;
         });
     }
+}
+
+/// The dev server's CORS rule around every answer, whatever the route: a request from a page
+/// `origins` does not allow is refused (403, saying how to allow it) before anything else,
+/// and the answer's `Access-Control-Allow-Origin` is the request's origin when allowed,
+/// absent otherwise, instead of the Lambda's `CORS_ALLOW_ORIGIN`.
+async fn cors_checked(
+    origins: &LocalOrigins,
+    app: &App,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let request_headers = req.headers().clone();
+    let mut response = match origins.check(&request_headers) {
+        OriginCheck::Refused(origin) => {
+            let message = format!(
+                "the dev server does not answer pages from {origin:?}: it allows http://localhost, http://127.0.0.1 and http://[::1] on any port; start it with --cors-origin {origin} to allow this one"
+            );
+            json_response(StatusCode::FORBIDDEN, &message)
+        }
+        _ => answer(app, req).await,
+    };
+    origins.apply(&request_headers, response.headers_mut());
+    response
+}
+
+/// `{"message": ...}` with `status`, as the API's own errors.
+fn json_response(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({ "message": message }).to_string();
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
@@ -185,18 +260,36 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
             return r;
         }
     };
+    let sign_in = local_caller(
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .map(HeaderValue::as_bytes),
+    );
     let request = ApiRequest {
         method: parts.method.as_str(),
         path: parts.uri.path().into(),
         body: Ok(bytes.as_ref().into()),
-        caller: local_caller(
-            parts
-                .headers
-                .get(header::AUTHORIZATION)
-                .map(HeaderValue::as_bytes),
-        ),
+        caller: sign_in.clone().unwrap_or(Caller::Anonymous),
     };
-    let reply = app.handle(&request, clock_now());
+    let mut reply = app.handle(&request, clock_now());
+    // A sign-in the dev server cannot read is 401 saying the form it wants, on every route
+    // that exists and takes POST (even downloads under DOWNLOAD_ACCESS=anyone): never taken
+    // for no sign-in.
+    if let Err(e) = &sign_in {
+        if parts.method == Method::POST && matches!(reply.response.status, 200..=403) {
+            reply.response.status = 401;
+            reply.response.body = Some(serde_json::json!({ "message": e.to_string() }).to_string());
+            reply
+                .response
+                .headers
+                .retain(|(name, _)| *name != "www-authenticate");
+            reply
+                .response
+                .headers
+                .push(("www-authenticate", "Bearer".into()));
+        }
+    }
     static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     println!(

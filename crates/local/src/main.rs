@@ -2,17 +2,16 @@
 //! handler as in Lambda) on http://127.0.0.1:3000, with a page at `/`; a local S3 on
 //! http://127.0.0.1:9000 storing under `.local-s3/`, with fixed local credentials.
 //!
-//! Options: `--api-port N` (3000), `--s3-port N` (9000), `--data-dir DIR` (.local-s3), and
-//! `--cloudfront` to hand out download URLs through a local edge on `--edge-port N` (9100)
-//! that checks CloudFront signatures as CloudFront does, with a key pair made at start.
+//! Options: see [`USAGE`] (`--help`). The Lambda's configuration variables are read as the
+//! Lambda reads them (`presigner_local::settings`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use presigner::api::App;
-use presigner::config::Config;
 use presigner_local as local;
+use presigner_local::LocalOrigins;
 use tokio::net::TcpListener;
 
 struct Options {
@@ -21,6 +20,43 @@ struct Options {
     data_dir: PathBuf,
     downloads: Downloads,
     edge_port: u16,
+    origins: LocalOrigins,
+}
+
+/// What `--help` prints.
+const USAGE: &str = "\
+presigner-local: the presigner API, a local S3 and a page, on 127.0.0.1, no AWS account.
+
+Usage: cargo run -p presigner-local -- [OPTIONS]
+       presigner-local [OPTIONS]
+
+Options:
+  --api-port N         the API and the page (default 3000)
+  --s3-port N          the local S3 (default 9000)
+  --data-dir DIR       where the local S3 stores files (default .local-s3)
+  --cloudfront         download URLs are CloudFront signed URLs, served by a local edge
+  --edge-port N        the local edge, with --cloudfront (default 9100)
+  --cors-origin ORIGIN another origin whose pages may call (repeatable), such as
+                       http://192.168.1.20:5173; http://localhost, http://127.0.0.1 and
+                       http://[::1] on any port always may
+  -h, --help           this text
+  -V, --version        the version
+
+Sign in with the header  Authorization: Bearer local:<name>  (<name>: 1 to 32 of a-z 0-9 - _).
+
+The Lambda's variables are honoured as deployed (MAX_UPLOAD_BYTES, URL_EXPIRES_SECONDS,
+UPLOAD_URL_EXPIRES_SECONDS, DOWNLOAD_ACCESS, URL_CACHE_WINDOW_SECONDS, MAX_BATCH_IMAGES,
+REQUIRE_UPLOAD_CONSTRAINTS, TRUST_BODY_USER_ID, CORS_ALLOW_ORIGIN, ...), for example
+  MAX_UPLOAD_BYTES=100 cargo run -p presigner-local
+except the bucket, region, endpoint, credentials and CloudFront settings, which the local
+run sets itself (it says so at start when the environment sets them).
+";
+
+/// What the command line asks for.
+enum Command {
+    Run(Options),
+    Help,
+    Version,
 }
 
 /// Where the page's download URLs point.
@@ -30,13 +66,14 @@ enum Downloads {
     LocalEdge,
 }
 
-fn options() -> Result<Options, String> {
+fn options() -> Result<Command, String> {
     let mut o = Options {
         api_port: 3000,
         s3_port: 9000,
         data_dir: PathBuf::from(".local-s3"),
         downloads: Downloads::S3,
         edge_port: 9100,
+        origins: LocalOrigins::loopback(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -59,14 +96,22 @@ fn options() -> Result<Options, String> {
                     .parse()
                     .map_err(|_| "--edge-port takes a port number")?
             }
+            "--cors-origin" => {
+                o.origins = o
+                    .origins
+                    .with(&value()?)
+                    .map_err(|e| format!("--cors-origin: {e}"))?
+            }
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
             other => {
                 return Err(format!(
-                    "unknown option {other}; see the README's \"Run it locally\""
+                    "unknown option {other}: see presigner-local --help (with cargo run: cargo run -p presigner-local -- --help)"
                 ))
             }
         }
     }
-    Ok(o)
+    Ok(Command::Run(o))
 }
 
 #[tokio::main]
@@ -81,17 +126,32 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let o = options()?;
+    let o = match options()? {
+        Command::Run(o) => o,
+        Command::Help => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Command::Version => {
+            println!("presigner-local {}", env!("CARGO_PKG_VERSION"));
+            return Ok(());
+        }
+    };
     let edge_key = (o.downloads == Downloads::LocalEdge).then(local::edge::fresh_key_pair);
     let edge_settings = edge_key.as_ref().map(|(_, pem)| local::EdgeSettings {
         port: o.edge_port,
         private_key_pem: pem.clone(),
     });
-    let env = local::lambda_env_with(o.s3_port, edge_settings.as_ref());
-    let config =
-        Config::from_lookup(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
-            .map_err(|e| e.to_string())?;
-    let app = Arc::new(App::new(config).map_err(|e| e.to_string())?);
+    let settings = local::settings::local_settings(
+        |name| std::env::var(name).ok(),
+        o.s3_port,
+        edge_settings.as_ref(),
+        o.origins.clone(),
+    )
+    .map_err(|e| format!("configuration error: {e}"))?;
+    let download_expiry = settings.config.expiry.secs();
+    let app = Arc::new(App::new(settings.config).map_err(|e| e.to_string())?);
+    let origins = Arc::new(settings.origins);
 
     let bind = |port: u16| async move {
         TcpListener::bind(("127.0.0.1", port))
@@ -105,7 +165,6 @@ async fn run() -> Result<(), String> {
         None => None,
     };
     let page = format!("http://127.0.0.1:{}", o.api_port);
-    let origins = [page.clone(), format!("http://localhost:{}", o.api_port)];
 
     println!("presigner local run");
     println!("  API + page  {page}/   (POST /api/upload_url, /api/upload_form, /api/download_url, /api/download_urls)");
@@ -123,6 +182,16 @@ async fn run() -> Result<(), String> {
             local::edge::LOCAL_KEY_PAIR_ID
         );
     }
+    match origins.any() {
+        local::AnyOrigin::Allowed => println!("  browsers    CORS_ALLOW_ORIGIN=*: pages from ANY origin may sign in and upload (every site you visit)"),
+        local::AnyOrigin::Refused => println!(
+            "  browsers    pages from http://localhost, http://127.0.0.1, http://[::1] on any port{}",
+            origins.extra().iter().map(|o| format!(", {o}")).collect::<String>()
+        ),
+    }
+    for (name, why) in &settings.ignored {
+        println!("  ignored     {name}: {why}");
+    }
     println!();
     println!(
         "Next: open {page}/ and upload an image, or follow the curl walk-through in README.md."
@@ -130,21 +199,18 @@ async fn run() -> Result<(), String> {
     println!("Stop with Ctrl-C.");
 
     let data_dir = o.data_dir.clone();
+    let s3_origins = origins.clone();
     let s3 = tokio::spawn(async move {
-        let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
-        local::serve_s3(s3_listener, &data_dir, &[local::BUCKET], &origins).await
+        local::serve_s3(s3_listener, &data_dir, &[local::BUCKET], &s3_origins).await
     });
-    let api = tokio::spawn(local::serve_api(api_listener, app));
+    let api = tokio::spawn(local::serve_api(api_listener, app, origins.clone()));
     let edge = match (edge_listener, edge_key) {
         (Some(listener), Some((keys, _))) => {
             let edge = local::edge::Edge {
                 keys,
                 bucket_dir: o.data_dir.join(local::BUCKET),
-                cors_origin: page.clone(),
-                cache_control: format!(
-                    "private, max-age={}",
-                    presigner::config::DEFAULT_EXPIRES_SECONDS
-                ),
+                cors: (*origins).clone(),
+                cache_control: format!("private, max-age={download_expiry}"),
             };
             tokio::spawn(local::edge::serve_edge(listener, Arc::new(edge)))
         }

@@ -308,6 +308,9 @@ pub fn parse(body: &[u8], max_upload_bytes: u64) -> Result<UrlRequest, ApiError>
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => match n.as_u64() {
             Some(n) if (1..=max_upload_bytes).contains(&n) => Some(n),
+            Some(n) if n > max_upload_bytes => {
+                return Err(ApiError::ContentLengthOverLimit(n, max_upload_bytes))
+            }
             _ => return Err(ApiError::ContentLengthOutOfRange(max_upload_bytes)),
         },
         Some(_) => return Err(ApiError::WrongType("contentLength", "a whole number")),
@@ -366,7 +369,7 @@ mod tests {
         assert_eq!(r.constraints.content_length, Some(1000));
         assert_eq!(
             parse_err(r#"{"userId":"u","tweetId":"t","contentLength":1001}"#),
-            ApiError::ContentLengthOutOfRange(1000)
+            ApiError::ContentLengthOverLimit(1001, 1000)
         );
         assert_eq!(
             parse_err(r#"{"userId":"u","tweetId":"t","contentLength":0}"#),

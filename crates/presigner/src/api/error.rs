@@ -35,8 +35,10 @@ pub enum ApiError {
     InvalidId(&'static str, &'static str),
     /// 400: `contentType` outside the image types.
     UnsupportedContentType,
-    /// 400: `contentLength` outside 1..=max (the max).
+    /// 400: `contentLength` not a whole number from 1 to the max (the max).
     ContentLengthOutOfRange(u64),
+    /// 400: `contentLength` over the max (the length sent, the max).
+    ContentLengthOverLimit(u64, u64),
     /// 400: `contentType` or `contentLength` missing from an upload while
     /// `REQUIRE_UPLOAD_CONSTRAINTS` is on.
     ConstraintRequired(&'static str),
@@ -107,8 +109,14 @@ impl fmt::Display for ApiError {
                 f.write_str("contentType must be one of image/png, image/jpeg, image/gif, image/webp")
             }
             ApiError::ContentLengthOutOfRange(max) => {
-                write!(f, "contentLength must be a whole number of bytes from 1 to {max}")
+                write!(f, "contentLength must be a whole number of bytes from 1 to {max}{}", Size(*max))
             }
+            ApiError::ContentLengthOverLimit(length, max) => write!(
+                f,
+                "contentLength {length} bytes{} is over the limit of {max} bytes{}: send a smaller image (the limit is MAX_UPLOAD_BYTES)",
+                Size(*length),
+                Size(*max)
+            ),
             ApiError::ConstraintRequired(n) => write!(
                 f,
                 "{n} is required for upload_url: the URL is signed for one image of a given type and size"
@@ -144,6 +152,50 @@ impl fmt::Display for ApiError {
             ),
             ApiError::MethodNotAllowed => write!(f, "method not allowed: use {ALLOWED_METHODS}"),
             ApiError::Internal(_) => f.write_str("internal error"),
+        }
+    }
+}
+
+/// ` (10 MiB)`, ` (14.3 MiB)`, ` (512 KiB)`: a byte count as a person reads it, after the
+/// exact figure; nothing under 1 KiB, where the bytes say it already.
+struct Size(u64);
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (unit, name) = match self.0 {
+            n if n >= 1 << 30 => (1u64 << 30, "GiB"),
+            n if n >= 1 << 20 => (1 << 20, "MiB"),
+            n if n >= 1 << 10 => (1 << 10, "KiB"),
+            _ => return Ok(()),
+        };
+        // Tenths, rounded down, so a size just over a limit never reads as the limit.
+        let tenths = self.0 * 10 / unit;
+        match tenths % 10 {
+            0 => write!(f, " ({} {name})", tenths / 10),
+            t => write!(f, " ({}.{t} {name})", tenths / 10),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_binary_units_and_never_round_up_to_a_limit() {
+        let over = ApiError::ContentLengthOverLimit(15 * 1024 * 1024, 10 * 1024 * 1024);
+        assert_eq!(
+            over.to_string(),
+            "contentLength 15728640 bytes (15 MiB) is over the limit of 10485760 bytes (10 MiB): send a smaller image (the limit is MAX_UPLOAD_BYTES)"
+        );
+        for (n, shown) in [
+            (100, ""),
+            (1024, " (1 KiB)"),
+            (10 * 1024 * 1024 + 1, " (10 MiB)"),
+            (15_000_000, " (14.3 MiB)"),
+            (5 << 30, " (5 GiB)"),
+        ] {
+            assert_eq!(Size(n).to_string(), shown, "{n}");
         }
     }
 }

@@ -1,0 +1,112 @@
+// A front end of one's own on another local port, in real headless Chromium: a page served by
+// a Node server on a free port of `localhost` (another origin than the dev server's
+// 127.0.0.1:API_PORT, as a Vite or Next dev server is) signs in, uploads with a PUT and with a
+// FormData POST form, and loads the timeline's images, with no proxy. Each step must succeed
+// and be readable by the page (no "Failed to fetch": the form's 204 included). Then the same
+// page served from `http://evil.test:PORT` (Chromium maps the name to 127.0.0.1, so the origin
+// is not a loopback one) cannot call the API at all: the dev server answers only loopback
+// origins and --cors-origin ones.
+//
+// Usage: node other-origin.mjs API_URL   (scripts/browser-test runs it against presigner-local)
+
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+
+const [apiUrl] = process.argv.slice(2);
+if (!apiUrl) {
+  console.error("usage: node other-origin.mjs API_URL");
+  process.exit(2);
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>my timeline</title><img id="shown">`;
+const site = createServer((req, res) => {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  res.end(PAGE);
+});
+await new Promise((ok) => site.listen(0, "127.0.0.1", ok));
+const port = site.address().port;
+
+// What the front end does, run in the page: every answer read, every failure reported.
+async function frontEnd(api) {
+  const auth = { Authorization: "Bearer local:dana", "Content-Type": "application/json" };
+  const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVQI12P4z8AAAAMBAQAY3Y2wAAAAAElFTkSuQmCC"), (c) => c.charCodeAt(0));
+  const file = new File([png], "cat.png", { type: "image/png" });
+  const tweetId = "other-origin-" + Date.now();
+  const out = { steps: [] };
+  const step = async (name, run) => {
+    try {
+      out.steps.push([name, await run()]);
+    } catch (e) {
+      out.steps.push([name, "threw: " + e.message]);
+    }
+  };
+  const api_ = (route, body) =>
+    fetch(api + "/api/" + route, { method: "POST", headers: auth, body: JSON.stringify(body) }).then((r) => r.json());
+  await step("put", async () => {
+    const up = await api_("upload_url", { tweetId, contentType: file.type, contentLength: file.size });
+    const { "Content-Length": _, ...headers } = up.headers;
+    return (await fetch(up.presignedUrl, { method: "PUT", headers, body: file })).status;
+  });
+  await step("form", async () => {
+    const form = await api_("upload_form", { tweetId: tweetId + "-form", contentType: file.type });
+    const data = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
+    data.append("file", file);
+    return (await fetch(form.url, { method: "POST", body: data })).status;
+  });
+  await step("timeline", async () => {
+    const { presignedUrls } = await api_("download_urls", {
+      images: [{ userId: "dana", tweetId }, { userId: "dana", tweetId: tweetId + "-form" }],
+    });
+    const fetched = await Promise.all(presignedUrls.map(async (u) => {
+      const r = await fetch(u);
+      return r.status + ":" + (await r.arrayBuffer()).byteLength;
+    }));
+    const img = document.getElementById("shown");
+    await new Promise((ok, fail) => { img.onload = ok; img.onerror = () => fail(new Error("img failed")); img.src = presignedUrls[0]; });
+    return fetched.join(" ") + " img:" + img.naturalWidth + "x" + img.naturalHeight;
+  });
+  return out;
+}
+
+let failed = 0;
+const check = (what, ok, detail) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}: ${detail}`);
+  if (!ok) failed++;
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP evil.test 127.0.0.1"],
+});
+try {
+  const page = await (await browser.newContext()).newPage();
+  const origin = `http://localhost:${port}`;
+  await page.goto(origin + "/");
+  const { steps } = await page.evaluate(frontEnd, apiUrl);
+  const got = Object.fromEntries(steps);
+  check(`a page on ${origin}: the PUT is stored and its answer readable`, got.put === 200, String(got.put));
+  check(`a page on ${origin}: the form is stored and its 204 readable`, got.form === 204, String(got.form));
+  check(`a page on ${origin}: the timeline's images load`, got.timeline === "200:69 200:69 img:1x1", String(got.timeline));
+
+  const evil = await (await browser.newContext()).newPage();
+  await evil.goto(`http://evil.test:${port}/`);
+  const refused = await evil.evaluate(async (api) => {
+    try {
+      const r = await fetch(api + "/api/upload_url", { method: "POST",
+        headers: { Authorization: "Bearer local:dana", "Content-Type": "application/json" },
+        body: JSON.stringify({ tweetId: "evil", contentType: "image/png", contentLength: 69 }) });
+      return "answered " + r.status;
+    } catch (e) {
+      return "refused: " + e.message;
+    }
+  }, apiUrl);
+  check("a page on http://evil.test cannot call the API", refused.startsWith("refused"), refused);
+} finally {
+  await browser.close();
+  site.close();
+}
+console.log(`${failed === 0 ? "all passed" : failed + " failed"} (a front end on another origin)`);
+process.exit(failed === 0 ? 0 : 1);
