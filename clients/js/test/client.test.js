@@ -167,7 +167,9 @@ test("an S3 refusal carries S3's status, code and <Message>, never the XML", asy
   // What S3 itself said, read here from its XML.
   const xml = await (await fetch(raw.url, raw.init)).text();
   const code = /<Code>([^<]*)<\/Code>/.exec(xml)[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1];
+  // S3's <Message>, its five XML entities decoded as the client must decode them.
+  const entities = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1]?.replace(/&(amp|lt|gt|quot|apos);/g, (_, n) => entities[n]);
   assert.equal(e.code, code);
   if (message) assert.ok(e.message.includes(message), `${e.message} lacks S3's ${message}`);
   assert.doesNotMatch(e.message, /<\/?(Error|Code|Message)>/);
