@@ -168,6 +168,16 @@ mod tests {
         assert!(!o.allows(b"http://192.168.1.20:5174"));
         assert!(LocalOrigins::loopback().with("192.168.1.20").is_err());
         assert!(LocalOrigins::loopback().with("http://a/b").is_err());
+        // An origin a browser never sends would never match: refused, naming the form it sends.
+        for (never_sent, sent) in [
+            ("http://192.168.1.20:80", "http://192.168.1.20"),
+            ("https://App.example.com", "https://app.example.com"),
+            ("https://app.example.com:443/", "https://app.example.com"),
+        ] {
+            let e = LocalOrigins::loopback().with(never_sent).unwrap_err();
+            assert!(e.contains(sent), "{never_sent}: {e}");
+        }
+        assert!(LocalOrigins::loopback().with("http://a:65536").is_err());
         let any = LocalOrigins::loopback().with("*").unwrap();
         assert!(any.allows(b"https://evil.example"));
     }
