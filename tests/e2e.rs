@@ -612,6 +612,55 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     }
     assert!(!s3.object_path("images/victim/x.png").exists());
 
+    // The key as signed or nothing, as S3 checks the policy's eq condition: another name in
+    // the folder or another folder, another case, S3's ${filename}, a trailing slash, dot
+    // or doubled separators, a trailing space or NUL, the same letters in another Unicode
+    // normal form.
+    let (url, fields) = form("caf\u{e9}", clock_now());
+    for key in [
+        "images/u/other.png",
+        "images/v/caf\u{e9}.png",
+        "images/u/CAF\u{c9}.png",
+        "images/u/caf\u{e9}.PNG",
+        "images/u/${filename}",
+        "images/u/caf\u{e9}.png/",
+        "images/u/./caf\u{e9}.png",
+        "images/u//caf\u{e9}.png",
+        "images/u/caf\u{e9}.png ",
+        "images/u/caf\u{e9}.png\u{0}",
+        "images/u/cafe\u{301}.png",
+        "images/u/caf\u{ff45}.png",
+    ] {
+        let (status, body) = post(&url, &with(&fields, "key", key), PNG);
+        assert_eq!(status, 400, "{key:?}: {body}");
+        assert!(body.contains("InvalidPolicyDocument"), "{key:?}: {body}");
+    }
+    // A form that gives `key` twice is read as the last one, for the policy and for the
+    // store alike: a changed key before the signed one is ignored (the file lands at the
+    // signed key), a changed key after it is refused.
+    let (url, fields) = form("twice", clock_now());
+    let changed_first: Vec<(String, String)> =
+        [("key".to_owned(), "images/u/other.png".to_owned())]
+            .into_iter()
+            .chain(fields.iter().cloned())
+            .collect();
+    let changed_last: Vec<(String, String)> = fields
+        .iter()
+        .cloned()
+        .chain([("Key".to_owned(), "images/u/other.png".to_owned())])
+        .collect();
+    assert_eq!(post(&url, &changed_last, PNG).0, 400, "a changed key last");
+    assert!(!s3.object_path("images/u/twice.png").exists());
+    assert_eq!(
+        post(&url, &changed_first, PNG).0,
+        204,
+        "a changed key first"
+    );
+    assert!(s3.object_path("images/u/twice.png").exists());
+    let mut stored: Vec<String> = walk(&s3.object_path("images"));
+    stored.sort();
+    assert_eq!(stored, ["u/form-ok.png", "u/twice.png"]);
+
     // Expired: signed ten minutes ago (within s3s-fs's 15-minute skew) for one minute.
     let short = app(
         &s3,
@@ -714,4 +763,19 @@ fn app_owner(s3: &LocalS3) -> App {
             ("DOWNLOAD_ACCESS", "owner"),
         ],
     )
+}
+
+/// The files under `dir`, as paths relative to it with `/` between folders.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            files.extend(walk(&path).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            files.push(name);
+        }
+    }
+    files
 }
