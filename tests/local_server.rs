@@ -421,6 +421,31 @@ fn a_sign_in_the_dev_server_cannot_read_is_401_saying_the_form_it_wants() {
         .contains("sign in first"));
 }
 
+/// A body the dev server will not read is its 413, said as the API's errors are: JSON with a
+/// message, `no-store`, and the page's origin, so the page can read it.
+#[test]
+fn a_body_too_large_to_read_is_a_json_413_the_page_can_read() {
+    let dev = start(&[], LocalOrigins::loopback(), false);
+    let body = vec![b' '; presigner::api::body::MAX_BATCH_BODY_BYTES + 1025];
+    let (status, headers, body) = exchange(
+        "POST",
+        &format!("http://127.0.0.1:{}/api/download_urls", dev.api),
+        &[
+            ("Content-Type", "application/json"),
+            ("Origin", VITE),
+            ("Authorization", "Bearer local:alice"),
+        ],
+        &body,
+    );
+    assert_eq!(status, 413);
+    assert_eq!(header(&headers, "content-type"), Some("application/json"));
+    assert_eq!(header(&headers, "cache-control"), Some("no-store"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some(VITE));
+    let json: Value = serde_json::from_slice(&body).unwrap();
+    let message = json["message"].as_str().unwrap();
+    assert!(message.contains("288120"), "{message}");
+}
+
 #[test]
 fn help_and_version_exit_0() {
     let exe = binary("presigner-local", "presigner-local");

@@ -253,11 +253,11 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let mut r = Response::new(Full::new(Bytes::from_static(
-                b"{\"message\":\"the body is too large\"}",
-            )));
-            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            return r;
+            let message = format!(
+                "the body is too large: the dev server reads at most {limit} bytes (the API refuses a body over {} bytes)",
+                presigner::api::body::MAX_BATCH_BODY_BYTES
+            );
+            return json_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
         }
     };
     let sign_in = local_caller(
