@@ -292,6 +292,46 @@ fn a_page_from_any_other_site_gets_nothing_unless_its_origin_is_added() {
         b"",
     );
     assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    // Nor does it store what such a page posts: an HTML form is sent without a preflight,
+    // and the local S3's secret is public, so any site could sign one for itself (here the
+    // API signs it, as curl would ask).
+    let form = dev.call(
+        None,
+        Some("Bearer local:alice"),
+        "upload_form",
+        json!({"tweetId": "csrf", "contentType": "image/png"}),
+    );
+    assert_eq!(form.status, 200);
+    let fields: Vec<(String, String)> = form.json["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let url = form.json["url"].as_str().unwrap();
+    let (status, headers, body) = post_form_with(url, &[("Origin", evil)], &fields, PNG);
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("--cors-origin https://evil.example"),
+        "{body}"
+    );
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    assert!(header(&headers, "vary").is_some_and(|v| v.to_ascii_lowercase().contains("origin")));
+    let stored = dev
+        .root
+        .path()
+        .join(local::BUCKET)
+        .join("images/alice/csrf.png");
+    assert!(!stored.exists());
+    // The same form from a loopback page is stored.
+    let (status, _, _) = post_form_with(url, &[("Origin", VITE)], &fields, PNG);
+    assert_eq!(status, 204);
+    assert!(stored.exists());
     // Without an Origin (curl), the API answers as always.
     let a = dev.call(
         None,

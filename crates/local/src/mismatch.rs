@@ -190,7 +190,7 @@ impl Mismatch {
 }
 
 /// XML text: `&`, `<`, `>`, quotes escaped.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,7 +5,8 @@
 //! Vite or Next dev server on any port works), plus those given with `--cors-origin` or
 //! `CORS_ALLOW_ORIGIN`. Never `*` unless asked for: the dev server signs anyone in who sends
 //! `Bearer local:<name>`, so a page on another site a developer visits while it runs must
-//! not be able to ask it for upload URLs.
+//! not be able to ask it for upload URLs, nor post a form to the local S3 (whose secret is
+//! public): the API and the local S3 answer such a page 403 before anything else.
 
 use hyper::header::{self, HeaderMap, HeaderValue};
 use presigner::config::CorsOrigin;
