@@ -149,9 +149,7 @@ pub async fn serve_s3(
 fn refused_by_s3(
     origin: &str,
 ) -> Response<http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>> {
-    let message = format!(
-        "the local S3 does not answer pages from {origin:?}: it allows http://localhost, http://127.0.0.1 and http://[::1] on any port; start presigner-local with --cors-origin {origin} to allow this one"
-    );
+    let message = origins::refusal("the local S3", origin);
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>{}</Message></Error>",
         mismatch::escape(&message)
@@ -252,12 +250,10 @@ async fn cors_checked(
 ) -> Response<Full<Bytes>> {
     let request_headers = req.headers().clone();
     let mut response = match origins.check(&request_headers) {
-        OriginCheck::Refused(origin) => {
-            let message = format!(
-                "the dev server does not answer pages from {origin:?}: it allows http://localhost, http://127.0.0.1 and http://[::1] on any port; start it with --cors-origin {origin} to allow this one"
-            );
-            json_response(StatusCode::FORBIDDEN, &message)
-        }
+        OriginCheck::Refused(origin) => json_response(
+            StatusCode::FORBIDDEN,
+            &origins::refusal("the dev server", &origin),
+        ),
         _ => answer(app, req).await,
     };
     origins.apply(&request_headers, response.headers_mut());

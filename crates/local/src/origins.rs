@@ -96,6 +96,22 @@ impl LocalOrigins {
     }
 }
 
+/// Why `who` (the dev server, the local S3) refuses a page from `origin`, and what to do: add
+/// it with `--cors-origin` when that option can take it; serve the page from a loopback
+/// origin when it is `null` (a file, or a sandboxed frame, which any site can make, so
+/// never allowed); otherwise the form an origin has.
+pub fn refusal(who: &str, origin: &str) -> String {
+    let allowed = "it allows http://localhost, http://127.0.0.1 and http://[::1] on any port";
+    let advice = if origin == "null" {
+        "a page opened from a file (or in a sandboxed frame) has no origin it can allow: serve the page from http://localhost instead (any local web server, such as your front end's dev server)".to_owned()
+    } else if LocalOrigins::loopback().with(origin).is_ok() {
+        format!("start presigner-local with --cors-origin {origin} to allow this one")
+    } else {
+        "an origin is scheme://host[:port], as a browser sends it".to_owned()
+    };
+    format!("{who} does not answer pages from {origin:?}: {allowed}; {advice}")
+}
+
 /// A request's `Origin`, judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OriginCheck {
