@@ -126,6 +126,46 @@ fn upload_then_download_virtual_hosted() {
     }
 }
 
+/// DNS rebinding: a site whose name a developer's browser is made to resolve to 127.0.0.1
+/// gets pages same-origin with the local S3 (a GET sends no `Origin`), and the local S3's
+/// secret is public, so such a page could sign its own requests. s3s takes a Host that is
+/// not this machine's (`127.0.0.1:PORT`, `localhost:PORT`, `*.localhost:PORT`) for a bucket
+/// of that name (S3's CNAME addressing), which the local S3 does not have: nothing is
+/// stored or read through another name.
+#[test]
+fn the_local_s3_serves_no_bucket_under_another_host_name() {
+    let s3 = LocalS3::start();
+    round_trip(&s3, &app(&s3, "127.0.0.1", &[]), "u", "kept", false);
+    for rebound in [
+        "rebind.evil.example",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "presigner-local.evil.example",
+    ] {
+        let app = app(&s3, rebound, &[]);
+        let put = url(&app, "upload_url", png_upload("u", "rebound"));
+        let (status, body) = send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG,
+        );
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            body.contains("InvalidBucketName") || body.contains("NoSuchBucket"),
+            "{rebound}: {status} {body}"
+        );
+        assert!(
+            !s3.object_path("images/u/rebound.png").exists(),
+            "{rebound}"
+        );
+        let get = url(&app, "download_url", ids("u", "kept"));
+        let (status, _, body) = exchange("GET", &get, &[], b"");
+        assert!((400..500).contains(&status), "{rebound}: {status}");
+        assert_ne!(body, PNG);
+    }
+}
+
 /// A form answer's fields as name and value pairs.
 fn form_fields(answer: &Value) -> Vec<(String, String)> {
     answer["fields"]
