@@ -126,6 +126,46 @@ fn upload_then_download_virtual_hosted() {
     }
 }
 
+/// DNS rebinding: a site whose name a developer's browser is made to resolve to 127.0.0.1
+/// gets pages same-origin with the local S3 (a GET sends no `Origin`), and the local S3's
+/// secret is public, so such a page could sign its own requests. s3s takes a Host that is
+/// not this machine's (`127.0.0.1:PORT`, `localhost:PORT`, `*.localhost:PORT`) for a bucket
+/// of that name (S3's CNAME addressing), which the local S3 does not have: nothing is
+/// stored or read through another name.
+#[test]
+fn the_local_s3_serves_no_bucket_under_another_host_name() {
+    let s3 = LocalS3::start();
+    round_trip(&s3, &app(&s3, "127.0.0.1", &[]), "u", "kept", false);
+    for rebound in [
+        "rebind.evil.example",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "presigner-local.evil.example",
+    ] {
+        let app = app(&s3, rebound, &[]);
+        let put = url(&app, "upload_url", png_upload("u", "rebound"));
+        let (status, body) = send(
+            "PUT",
+            &put,
+            &[("Content-Type", "image/png"), ("If-None-Match", "*")],
+            PNG,
+        );
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            body.contains("InvalidBucketName") || body.contains("NoSuchBucket"),
+            "{rebound}: {status} {body}"
+        );
+        assert!(
+            !s3.object_path("images/u/rebound.png").exists(),
+            "{rebound}"
+        );
+        let get = url(&app, "download_url", ids("u", "kept"));
+        let (status, _, body) = exchange("GET", &get, &[], b"");
+        assert!((400..500).contains(&status), "{rebound}: {status}");
+        assert_ne!(body, PNG);
+    }
+}
+
 /// A form answer's fields as name and value pairs.
 fn form_fields(answer: &Value) -> Vec<(String, String)> {
     answer["fields"]
@@ -612,6 +652,55 @@ fn a_form_upload_stores_the_file_and_every_change_to_it_is_refused() {
     }
     assert!(!s3.object_path("images/victim/x.png").exists());
 
+    // The key as signed or nothing, as S3 checks the policy's eq condition: another name in
+    // the folder or another folder, another case, S3's ${filename}, a trailing slash, dot
+    // or doubled separators, a trailing space or NUL, the same letters in another Unicode
+    // normal form.
+    let (url, fields) = form("caf\u{e9}", clock_now());
+    for key in [
+        "images/u/other.png",
+        "images/v/caf\u{e9}.png",
+        "images/u/CAF\u{c9}.png",
+        "images/u/caf\u{e9}.PNG",
+        "images/u/${filename}",
+        "images/u/caf\u{e9}.png/",
+        "images/u/./caf\u{e9}.png",
+        "images/u//caf\u{e9}.png",
+        "images/u/caf\u{e9}.png ",
+        "images/u/caf\u{e9}.png\u{0}",
+        "images/u/cafe\u{301}.png",
+        "images/u/caf\u{ff45}.png",
+    ] {
+        let (status, body) = post(&url, &with(&fields, "key", key), PNG);
+        assert_eq!(status, 400, "{key:?}: {body}");
+        assert!(body.contains("InvalidPolicyDocument"), "{key:?}: {body}");
+    }
+    // A form that gives `key` twice is read as the last one, for the policy and for the
+    // store alike: a changed key before the signed one is ignored (the file lands at the
+    // signed key), a changed key after it is refused.
+    let (url, fields) = form("twice", clock_now());
+    let changed_first: Vec<(String, String)> =
+        [("key".to_owned(), "images/u/other.png".to_owned())]
+            .into_iter()
+            .chain(fields.iter().cloned())
+            .collect();
+    let changed_last: Vec<(String, String)> = fields
+        .iter()
+        .cloned()
+        .chain([("Key".to_owned(), "images/u/other.png".to_owned())])
+        .collect();
+    assert_eq!(post(&url, &changed_last, PNG).0, 400, "a changed key last");
+    assert!(!s3.object_path("images/u/twice.png").exists());
+    assert_eq!(
+        post(&url, &changed_first, PNG).0,
+        204,
+        "a changed key first"
+    );
+    assert!(s3.object_path("images/u/twice.png").exists());
+    let mut stored: Vec<String> = walk(&s3.object_path("images"));
+    stored.sort();
+    assert_eq!(stored, ["u/form-ok.png", "u/twice.png"]);
+
     // Expired: signed ten minutes ago (within s3s-fs's 15-minute skew) for one minute.
     let short = app(
         &s3,
@@ -714,4 +803,19 @@ fn app_owner(s3: &LocalS3) -> App {
             ("DOWNLOAD_ACCESS", "owner"),
         ],
     )
+}
+
+/// The files under `dir`, as paths relative to it with `/` between folders.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            files.extend(walk(&path).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            files.push(name);
+        }
+    }
+    files
 }

@@ -292,6 +292,66 @@ fn a_page_from_any_other_site_gets_nothing_unless_its_origin_is_added() {
         b"",
     );
     assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    // Nor does it store what such a page posts: an HTML form is sent without a preflight,
+    // and the local S3's secret is public, so any site could sign one for itself (here the
+    // API signs it, as curl would ask).
+    let form = dev.call(
+        None,
+        Some("Bearer local:alice"),
+        "upload_form",
+        json!({"tweetId": "csrf", "contentType": "image/png"}),
+    );
+    assert_eq!(form.status, 200);
+    let fields: Vec<(String, String)> = form.json["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let url = form.json["url"].as_str().unwrap();
+    let (status, headers, body) = post_form_with(url, &[("Origin", evil)], &fields, PNG);
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("--cors-origin https://evil.example"),
+        "{body}"
+    );
+    assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    assert!(header(&headers, "vary").is_some_and(|v| v.to_ascii_lowercase().contains("origin")));
+    let stored = dev
+        .root
+        .path()
+        .join(local::BUCKET)
+        .join("images/alice/csrf.png");
+    assert!(!stored.exists());
+    // The same form from a loopback page is stored.
+    let (status, _, _) = post_form_with(url, &[("Origin", VITE)], &fields, PNG);
+    assert_eq!(status, 204);
+    assert!(stored.exists());
+    // A page opened from a file (or in a sandboxed frame) sends `Origin: null`, which every
+    // site's sandboxed frame sends too: refused, and the answer says to serve the page from
+    // a loopback origin, never to pass an option that cannot take it. Nor is the option
+    // suggested for an origin it would refuse (no browser sends the second one).
+    assert!(LocalOrigins::loopback().with("null").is_err());
+    for (origin, says) in [
+        ("null", "serve the page from http://localhost"),
+        ("https://Evil.example:443", "as a browser sends it"),
+    ] {
+        let a = dev.call(
+            Some(origin),
+            Some("Bearer local:alice"),
+            "upload_url",
+            png_upload("x"),
+        );
+        assert_eq!(a.status, 403, "{origin}");
+        let message = a.json["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+        assert!(!message.contains("--cors-origin"), "{message}");
+    }
     // Without an Origin (curl), the API answers as always.
     let a = dev.call(
         None,
@@ -419,6 +479,31 @@ fn a_sign_in_the_dev_server_cannot_read_is_401_saying_the_form_it_wants() {
         .as_str()
         .unwrap()
         .contains("sign in first"));
+}
+
+/// A body the dev server will not read is its 413, said as the API's errors are: JSON with a
+/// message, `no-store`, and the page's origin, so the page can read it.
+#[test]
+fn a_body_too_large_to_read_is_a_json_413_the_page_can_read() {
+    let dev = start(&[], LocalOrigins::loopback(), false);
+    let body = vec![b' '; presigner::api::body::MAX_BATCH_BODY_BYTES + 1025];
+    let (status, headers, body) = exchange(
+        "POST",
+        &format!("http://127.0.0.1:{}/api/download_urls", dev.api),
+        &[
+            ("Content-Type", "application/json"),
+            ("Origin", VITE),
+            ("Authorization", "Bearer local:alice"),
+        ],
+        &body,
+    );
+    assert_eq!(status, 413);
+    assert_eq!(header(&headers, "content-type"), Some("application/json"));
+    assert_eq!(header(&headers, "cache-control"), Some("no-store"));
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some(VITE));
+    let json: Value = serde_json::from_slice(&body).unwrap();
+    let message = json["message"].as_str().unwrap();
+    assert!(message.contains("288120"), "{message}");
 }
 
 #[test]

@@ -36,8 +36,19 @@ const XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 function xmlText(xml, tag) {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
   if (!match) return undefined;
-  return match[1].replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name, dec, hex) =>
-    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : XML_ENTITIES[name]);
+  return match[1].replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-fA-F]+));/g, (entity, name, dec, hex) => {
+    if (!dec && !hex) return XML_ENTITIES[name];
+    const code = dec ? Number(dec) : parseInt(hex, 16);
+    // A reference to no character (past U+10FFFF) stays as written.
+    return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+  });
+}
+
+/** `answer[field]` when it is of `type` (`"string"` or `"array"`), else a PresignerError. */
+function field(route, status, answer, name, type) {
+  const value = answer[name];
+  if (type === "array" ? Array.isArray(value) : typeof value === type) return value;
+  throw new PresignerError(`${route}: the API answered ${status} without ${name} (${type})`, { status });
 }
 
 /** S3's `<Error><Code>..</Code><Message>..</Message></Error>` as a PresignerError. */
@@ -115,7 +126,7 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     if (!answer || typeof answer !== "object") {
       throw new PresignerError(`${route}: the API answered ${response.status} without a JSON body`, { status: response.status });
     }
-    return answer;
+    return { answer, status: response.status };
   }
 
   /**
@@ -128,7 +139,8 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     const bytes = await toBytes(data);
     const digest = await (await subtleCrypto()).digest("SHA-256", bytes);
     const contentSha256 = bytesToBase64(new Uint8Array(digest));
-    const up = await call("upload_url", { tweetId, contentType: type, contentLength: bytes.byteLength, contentSha256 });
+    const { answer: up, status } = await call("upload_url", { tweetId, contentType: type, contentLength: bytes.byteLength, contentSha256 });
+    const url = field("upload_url", status, up, "presignedUrl", "string");
     // Every signed header as listed, but Content-Length, which fetch sets from the body.
     const headers = {};
     for (const [name, value] of Object.entries(up.headers || {})) {
@@ -136,7 +148,7 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     }
     let response;
     try {
-      response = await send(up.presignedUrl, { method: "PUT", headers, body: bytes });
+      response = await send(url, { method: "PUT", headers, body: bytes });
     } catch (cause) {
       throw new PresignerError(`upload: S3 did not answer the PUT (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
     }
@@ -151,13 +163,14 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
   async function uploadImageWithForm(data, { tweetId, contentType } = {}) {
     const type = contentType || (data && typeof data.type === "string" && data.type) || undefined;
     const blob = data instanceof Blob ? data : new Blob([await toBytes(data)], { type });
-    const form = await call("upload_form", { tweetId, contentType: type });
+    const { answer: form, status } = await call("upload_form", { tweetId, contentType: type });
+    const url = field("upload_form", status, form, "url", "string");
     const body = new FormData();
     for (const [name, value] of Object.entries(form.fields || {})) body.append(name, value);
     body.append("file", blob); // the file comes last
     let response;
     try {
-      response = await send(form.url, { method: "POST", body });
+      response = await send(url, { method: "POST", body });
     } catch (cause) {
       throw new PresignerError(`upload: S3 did not answer the form (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
     }
@@ -168,7 +181,8 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
   /** The download URL of one image: `userId` is its author (left out: the caller's own). */
   async function downloadUrl({ userId, tweetId } = {}) {
     const body = userId === undefined ? { tweetId } : { userId, tweetId };
-    return (await call("download_url", body)).presignedUrl;
+    const { answer, status } = await call("download_url", body);
+    return field("download_url", status, answer, "presignedUrl", "string");
   }
 
   /**
@@ -181,7 +195,13 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
     for (let i = 0; i < images.length; i += maxBatch) {
       const items = images.slice(i, i + maxBatch).map(({ userId, tweetId }) =>
         userId === undefined ? { tweetId } : { userId, tweetId });
-      chunks.push(call("download_urls", { images: items }).then((a) => a.presignedUrls));
+      chunks.push(call("download_urls", { images: items }).then(({ answer, status }) => {
+        const urls = field("download_urls", status, answer, "presignedUrls", "array");
+        if (urls.length !== items.length) {
+          throw new PresignerError(`download_urls: the API answered ${urls.length} URLs for ${items.length} images`, { status });
+        }
+        return urls;
+      }));
     }
     return (await Promise.all(chunks)).flat();
   }

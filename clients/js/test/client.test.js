@@ -191,6 +191,31 @@ test("S3's XML error is read into the error: code and decoded <Message>, no mark
   assert.doesNotMatch(e.message, /<|&amp;/);
 });
 
+test("whatever a hostile or broken API or S3 answers, the failure is a PresignerError", async () => {
+  const answering = (api, s3) => async (url) => url.includes("/api/")
+    ? new Response(api.body, { status: api.status ?? 200 })
+    : new Response(s3, { status: 403 });
+  const cases = [
+    // S3's message with a character reference past Unicode's last code point.
+    ["an XML reference no character has", answering({ body: JSON.stringify({ presignedUrl: "http://s3.invalid/b/k", headers: {}, expiresAt: "x" }) },
+      "<Error><Code>AccessDenied</Code><Message>a &#99999999; b &#x110000;</Message></Error>"), (c) => c.uploadImage(png(1), { tweetId: "t", contentType: "image/png" }), "s3"],
+    ["a 200 that is not JSON", answering({ body: "<html>proxy</html>" }), (c) => c.downloadUrl({ tweetId: "t" }), "api"],
+    ["a 200 without presignedUrl", answering({ body: "{}" }), (c) => c.downloadUrl({ tweetId: "t" }), "api"],
+    ["a 200 whose presignedUrl is not a string", answering({ body: '{"presignedUrl": 7}' }), (c) => c.downloadUrl({ tweetId: "t" }), "api"],
+    ["a batch answer without presignedUrls", answering({ body: "{}" }), (c) => c.downloadUrls([{ tweetId: "a" }]), "api"],
+    ["a batch answer with fewer URLs than images", answering({ body: '{"presignedUrls": ["http://s3.invalid/a"]}' }),
+      (c) => c.downloadUrls([{ tweetId: "a" }, { tweetId: "b" }]), "api"],
+    ["an upload answer without presignedUrl", answering({ body: '{"headers": {}}' }), (c) => c.uploadImage(png(1), { tweetId: "t", contentType: "image/png" }), "api"],
+    ["a form answer without url", answering({ body: '{"fields": {}}' }), (c) => c.uploadImageWithForm(png(1), { tweetId: "t", contentType: "image/png" }), "api"],
+    ["a 500 that is not JSON", answering({ status: 500, body: "Internal Server Error" }), (c) => c.downloadUrl({ tweetId: "t" }), "api"],
+  ];
+  for (const [what, fetch, use, source] of cases) {
+    const e = await rejection(use(as("alice", { fetch })));
+    assert.ok(e instanceof PresignerError, `${what}: ${e}`);
+    assert.equal(e.source, source, what);
+  }
+});
+
 test("the API's errors carry its status and message", async () => {
   const ask = async (client, route, body, authorization) => {
     const headers = { "Content-Type": "application/json", ...(authorization ? { Authorization: authorization } : {}) };

@@ -14,9 +14,6 @@ pub struct Asset {
     pub content_type: &'static str,
     /// Its bytes.
     pub body: &'static str,
-    /// Whether any origin may read it: the contract and the client are public, so a front end
-    /// on another port can load them (`import` of a module across origins needs CORS).
-    pub any_origin: bool,
 }
 
 /// The page at `/`: the original front end's job in one file.
@@ -28,19 +25,16 @@ pub const ASSETS: [Asset; 3] = [
         path: "/",
         content_type: "text/html; charset=utf-8",
         body: INDEX_HTML,
-        any_origin: false,
     },
     Asset {
         path: "/openapi.yaml",
         content_type: "application/yaml; charset=utf-8",
         body: include_str!("../../../openapi.yaml"),
-        any_origin: true,
     },
     Asset {
         path: "/client/index.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../../clients/js/src/index.js"),
-        any_origin: true,
     },
 ];
 
@@ -57,11 +51,7 @@ pub fn response(method: &Method, path: &str) -> Option<Response<Full<Bytes>>> {
         HeaderValue::from_static(asset.content_type),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if asset.any_origin {
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-    }
+    // Who may read it across origins (a front end on another port importing the client) is
+    // the dev server's one rule, applied around every answer: never `*`.
     Some(r)
 }

@@ -85,7 +85,8 @@ fn io_error(e: impl std::fmt::Display) -> io::Error {
 /// Serves S3 over `root` on `listener` until the task is dropped. `buckets` are created as
 /// folders first; pages from `origins` may PUT (with `x-amz-checksum-sha256` and
 /// `If-None-Match`), POST forms, GET and HEAD from a browser, and read every answer, errors
-/// included (so a form whose file was stored is never reported as failed). Virtual-hosted requests
+/// included (so a form whose file was stored is never reported as failed); a request from any
+/// other page is answered 403 before anything is stored. Virtual-hosted requests
 /// (`bucket.localhost:PORT`) and path-style ones (`127.0.0.1:PORT/bucket`) both work.
 pub async fn serve_s3(
     listener: TcpListener,
@@ -105,10 +106,10 @@ pub async fn serve_s3(
     ));
     let domains = [format!("localhost:{port}"), format!("127.0.0.1:{port}")];
     builder.set_host(s3s::host::MultiDomain::new(&domains).map_err(io_error)?);
-    let origins = origins.clone();
+    let allowed = origins.clone();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
-            origins.allows(origin.as_bytes())
+            allowed.allows(origin.as_bytes())
         }))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::HEAD])
         .allow_headers([
@@ -120,9 +121,15 @@ pub async fn serve_s3(
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3000));
     let s3 = TowerToHyperService::new(lambda_http::tower::Layer::layer(&cors, builder.build()));
+    let origins = Arc::new(origins.clone());
     let service = service_fn(move |req: Request<Incoming>| {
-        let s3 = s3.clone();
-        async move { explained(&s3, req).await }
+        let (s3, origins) = (s3.clone(), origins.clone());
+        async move {
+            match origins.check(req.headers()) {
+                OriginCheck::Refused(origin) => Ok(refused_by_s3(&origin)),
+                _ => explained(&s3, req).await,
+            }
+        }
     });
     loop {
         let (socket, _) = listener.accept().await?;
@@ -133,6 +140,33 @@ pub async fn serve_s3(
                 .await;
         });
     }
+}
+
+/// The local S3's `403 AccessDenied` to a request from a page `origins` does not allow,
+/// before anything is read or stored. Real S3 only withholds the CORS headers, but the local
+/// S3's secret is public: any site could sign a form for itself, and a browser posts an HTML
+/// form from any page without a preflight.
+fn refused_by_s3(
+    origin: &str,
+) -> Response<http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>> {
+    let message = origins::refusal("the local S3", origin);
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>{}</Message></Error>",
+        mismatch::escape(&message)
+    );
+    let mut r = Response::new(
+        Full::new(Bytes::from(xml))
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
+    *r.status_mut() = StatusCode::FORBIDDEN;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    r
 }
 
 /// The local S3's answer to `req`, with a `403 SignatureDoesNotMatch` to a presigned request
@@ -216,12 +250,10 @@ async fn cors_checked(
 ) -> Response<Full<Bytes>> {
     let request_headers = req.headers().clone();
     let mut response = match origins.check(&request_headers) {
-        OriginCheck::Refused(origin) => {
-            let message = format!(
-                "the dev server does not answer pages from {origin:?}: it allows http://localhost, http://127.0.0.1 and http://[::1] on any port; start it with --cors-origin {origin} to allow this one"
-            );
-            json_response(StatusCode::FORBIDDEN, &message)
-        }
+        OriginCheck::Refused(origin) => json_response(
+            StatusCode::FORBIDDEN,
+            &origins::refusal("the dev server", &origin),
+        ),
         _ => answer(app, req).await,
     };
     origins.apply(&request_headers, response.headers_mut());
@@ -253,11 +285,11 @@ async fn answer(app: &App, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let mut r = Response::new(Full::new(Bytes::from_static(
-                b"{\"message\":\"the body is too large\"}",
-            )));
-            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            return r;
+            let message = format!(
+                "the body is too large: the dev server reads at most {limit} bytes (the API refuses a body over {} bytes)",
+                presigner::api::body::MAX_BATCH_BODY_BYTES
+            );
+            return json_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
         }
     };
     let sign_in = local_caller(

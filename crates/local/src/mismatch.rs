@@ -190,7 +190,7 @@ impl Mismatch {
 }
 
 /// XML text: `&`, `<`, `>`, quotes escaped.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -203,4 +203,57 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::header::{HeaderName, HeaderValue};
+
+    /// Whatever a request holds, the explanation is made without a panic, and it says
+    /// nothing of the secret.
+    #[test]
+    fn hostile_requests_are_explained_without_a_panic_or_the_secret() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "if-none-match",
+            HeaderValue::from_bytes(b"\xff\xfe*").unwrap(),
+        );
+        headers.append("if-none-match", HeaderValue::from_static("*"));
+        headers.insert(
+            HeaderName::from_static("x-amz-meta-a"),
+            HeaderValue::from_bytes(b"a\tb<>&\x80").unwrap(),
+        );
+        // Within hyper's URI limit (64 KiB), as a request can reach it.
+        let many_signed = vec!["x-a"; 10_000].join(";");
+        let huge = "a".repeat(16 << 10);
+        let queries = [
+            "X-Amz-Signature=".to_owned(),
+            "X-Amz-Signature=%ZZ&X-Amz-Credential=%&X-Amz-Date=%FF%FE".to_owned(),
+            "X-Amz-Signature=a&X-Amz-Signature=b&X-Amz-SignedHeaders=if-none-match;;host&X-Amz-SignedHeaders=x".to_owned(),
+            format!("X-Amz-Signature=a&X-Amz-SignedHeaders={many_signed}"),
+            format!("X-Amz-Signature=a&{huge}={huge}&X-Amz-Credential={huge}"),
+            "X-Amz-Signature=a&X-Amz-Date=99999999T999999Z&X-Amz-Credential=%2F%2F%2F".to_owned(),
+            "X-Amz-Signature=a&X-Amz-Date=20260101T000000Z&X-Amz-Credential=K/20260101/us-east-1/s3/aws4_request&X-Amz-SignedHeaders=host%3Bif-none-match".to_owned(),
+            "&&&=&X-Amz-Signature=a+b%2B%00&\u{e9}=\u{1F600}".to_owned(),
+        ];
+        for query in &queries {
+            for path in [
+                "/",
+                "/presigner-local/images/u/%FF%2F..%2F.png",
+                "//a/../b",
+                "",
+            ] {
+                let presented =
+                    Presented::of("PUT", path, Some(query), &headers).expect("a presigned request");
+                let mismatch = presented.explain();
+                let xml = mismatch.xml();
+                assert!(xml.starts_with("<?xml"));
+                assert!(!xml.contains(crate::SECRET_ACCESS_KEY));
+                assert!(!xml.contains("<>"), "escaped");
+            }
+        }
+        assert!(Presented::of("PUT", "/", Some("x-amz-signature=a"), &headers).is_none());
+        assert!(Presented::of("PUT", "/", None, &headers).is_none());
+    }
 }

@@ -5,7 +5,8 @@
 //! Vite or Next dev server on any port works), plus those given with `--cors-origin` or
 //! `CORS_ALLOW_ORIGIN`. Never `*` unless asked for: the dev server signs anyone in who sends
 //! `Bearer local:<name>`, so a page on another site a developer visits while it runs must
-//! not be able to ask it for upload URLs.
+//! not be able to ask it for upload URLs, nor post a form to the local S3 (whose secret is
+//! public): the API and the local S3 answer such a page 403 before anything else.
 
 use hyper::header::{self, HeaderMap, HeaderValue};
 use presigner::config::CorsOrigin;
@@ -95,6 +96,22 @@ impl LocalOrigins {
     }
 }
 
+/// Why `who` (the dev server, the local S3) refuses a page from `origin`, and what to do: add
+/// it with `--cors-origin` when that option can take it; serve the page from a loopback
+/// origin when it is `null` (a file, or a sandboxed frame, which any site can make, so
+/// never allowed); otherwise the form an origin has.
+pub fn refusal(who: &str, origin: &str) -> String {
+    let allowed = "it allows http://localhost, http://127.0.0.1 and http://[::1] on any port";
+    let advice = if origin == "null" {
+        "a page opened from a file (or in a sandboxed frame) has no origin it can allow: serve the page from http://localhost instead (any local web server, such as your front end's dev server)".to_owned()
+    } else if LocalOrigins::loopback().with(origin).is_ok() {
+        format!("start presigner-local with --cors-origin {origin} to allow this one")
+    } else {
+        "an origin is scheme://host[:port], as a browser sends it".to_owned()
+    };
+    format!("{who} does not answer pages from {origin:?}: {allowed}; {advice}")
+}
+
 /// A request's `Origin`, judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OriginCheck {
@@ -168,6 +185,16 @@ mod tests {
         assert!(!o.allows(b"http://192.168.1.20:5174"));
         assert!(LocalOrigins::loopback().with("192.168.1.20").is_err());
         assert!(LocalOrigins::loopback().with("http://a/b").is_err());
+        // An origin a browser never sends would never match: refused, naming the form it sends.
+        for (never_sent, sent) in [
+            ("http://192.168.1.20:80", "http://192.168.1.20"),
+            ("https://App.example.com", "https://app.example.com"),
+            ("https://app.example.com:443/", "https://app.example.com"),
+        ] {
+            let e = LocalOrigins::loopback().with(never_sent).unwrap_err();
+            assert!(e.contains(sent), "{never_sent}: {e}");
+        }
+        assert!(LocalOrigins::loopback().with("http://a:65536").is_err());
         let any = LocalOrigins::loopback().with("*").unwrap();
         assert!(any.allows(b"https://evil.example"));
     }

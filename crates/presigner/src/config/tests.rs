@@ -126,6 +126,41 @@ fn each_bad_setting_is_named() {
             "https://a.example\r\nX-Evil: 1",
             "no path",
         ),
+        // Browsers compare the header byte for byte with the origin they serialize:
+        // lowercase, no default port, a port that exists. Any other spelling never matches.
+        (
+            "CORS_ALLOW_ORIGIN",
+            "https://App.example.com",
+            "as a browser sends it: https://app.example.com",
+        ),
+        (
+            "CORS_ALLOW_ORIGIN",
+            "HTTPS://app.example.com",
+            "must be * or an origin",
+        ),
+        (
+            "CORS_ALLOW_ORIGIN",
+            "https://app.example.com:443",
+            "as a browser sends it: https://app.example.com",
+        ),
+        (
+            "CORS_ALLOW_ORIGIN",
+            "http://app.example.com:80",
+            "as a browser sends it: http://app.example.com",
+        ),
+        (
+            "CORS_ALLOW_ORIGIN",
+            "http://[::1]:80",
+            "as a browser sends it: http://[::1]",
+        ),
+        ("CORS_ALLOW_ORIGIN", "https://app.example.com:", "port"),
+        ("CORS_ALLOW_ORIGIN", "https://app.example.com:0", "port"),
+        ("CORS_ALLOW_ORIGIN", "https://app.example.com:65536", "port"),
+        ("CORS_ALLOW_ORIGIN", "https://app.example.com:08080", "port"),
+        ("CORS_ALLOW_ORIGIN", "https://app.example.com:80:80", "port"),
+        ("CORS_ALLOW_ORIGIN", "https://:8080", "host"),
+        ("CORS_ALLOW_ORIGIN", "https://[::1", "host"),
+        ("CORS_ALLOW_ORIGIN", "https://a]b", "host"),
     ] {
         let e = load(&env(&[(name, value)])).unwrap_err();
         assert_eq!(e.variable, name, "{value}");
@@ -142,4 +177,20 @@ fn debug_never_shows_the_secret() {
         !shown.contains(SECRET) && !shown.contains("session-token-value"),
         "{shown}"
     );
+}
+
+#[test]
+fn cors_origins_in_the_form_browsers_send_are_kept_as_given() {
+    for origin in [
+        "https://app.example.com",
+        "http://localhost:5173",
+        "http://127.0.0.1",
+        "https://[::1]:8443",
+        "http://192.168.1.20:65535",
+        "https://xn--bcher-kva.example",
+        "https://app.example.com.",
+    ] {
+        let c = load(&env(&[("CORS_ALLOW_ORIGIN", origin)])).unwrap();
+        assert_eq!(c.cors_allow_origin.as_str(), origin);
+    }
 }

@@ -93,17 +93,23 @@ impl CorsOrigin {
     }
 
     /// Checks `value`: `*`, or `http[s]://host[:port]` with no path, made of characters a
-    /// header can carry.
+    /// header can carry, spelled as a browser serializes its origin (lowercase, no default
+    /// port, a port from 1 to 65535 without leading zeros): a browser compares
+    /// `Access-Control-Allow-Origin` with its origin byte for byte, so any other spelling of
+    /// the same origin would never match.
     pub fn new(value: &str) -> Result<Self, String> {
         if value == "*" {
             return Ok(CorsOrigin::any());
         }
-        let rest = value
-            .strip_prefix("https://")
-            .or_else(|| value.strip_prefix("http://"))
-            .ok_or_else(|| {
-                format!("{value:?} must be * or an origin such as https://app.example.com")
-            })?;
+        let (scheme, default_port, rest) = if let Some(rest) = value.strip_prefix("https://") {
+            ("https", "443", rest)
+        } else if let Some(rest) = value.strip_prefix("http://") {
+            ("http", "80", rest)
+        } else {
+            return Err(format!(
+                "{value:?} must be * or an origin such as https://app.example.com"
+            ));
+        };
         let host_ok = !rest.is_empty()
             && rest
                 .bytes()
@@ -111,6 +117,44 @@ impl CorsOrigin {
         if !host_ok {
             return Err(format!(
                 "{value:?} must be * or an origin such as https://app.example.com (scheme and host, no path)"
+            ));
+        }
+        // The host is a bracketed IPv6 address or has no `:`; what follows it is the port.
+        let (host, port) = match rest.strip_prefix('[') {
+            Some(v6) => match v6.split_once(']') {
+                Some((address, port)) if !address.contains('[') => {
+                    (&rest[..address.len() + 2], port)
+                }
+                _ => return Err(format!("{value:?}: the host's [ has no ]")),
+            },
+            None => rest.split_at(rest.find(':').unwrap_or(rest.len())),
+        };
+        let bracketed = host.starts_with('[');
+        if host.is_empty() || host == "[]" || (!bracketed && host.contains(['[', ']'])) {
+            return Err(format!("{value:?} has no host"));
+        }
+        let port = match port {
+            "" => None,
+            p => Some(p.strip_prefix(':').unwrap_or(p)),
+        };
+        if let Some(p) = port {
+            let number_ok = !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && !p.starts_with('0')
+                && p.parse::<u16>().is_ok();
+            if !number_ok {
+                return Err(format!(
+                    "{value:?}: the port must be a number from 1 to 65535 with no leading zero"
+                ));
+            }
+        }
+        let serialized = match port {
+            Some(p) if p != default_port => format!("{scheme}://{}:{p}", host.to_ascii_lowercase()),
+            _ => format!("{scheme}://{}", host.to_ascii_lowercase()),
+        };
+        if serialized != value {
+            return Err(format!(
+                "{value:?} is not spelled as a browser sends it: {serialized} (lowercase, no default port)"
             ));
         }
         Ok(CorsOrigin(value.to_owned()))
