@@ -503,12 +503,14 @@ URL with either is refused there unless --policy-resource is given.";
     fn wildcard_free(url: &str, has_start: bool) -> Result<&str, String> {
         let custom = has_start || url.contains('*');
         if custom && url.contains(['*', '?']) {
-            return Err("URL has '*' or '?', which CloudFront reads as wildcards in the custom \
+            return Err(
+                "URL has '*' or '?', which CloudFront reads as wildcards in the custom \
                         policy it would get ('*' any characters, '?' any one character), so \
                         the signature would cover other URLs too: give --policy-resource with \
                         the URL or pattern it is meant to cover (the URL itself to accept the \
                         wildcards)"
-                .into());
+                    .into(),
+            );
         }
         Ok(url)
     }
