@@ -265,7 +265,7 @@ pub(crate) fn report(
     let (ours_dynamic, floor_musl) = (by("ours-dynamic"), by("floor-musl"));
     let mut r = String::new();
     let _ = writeln!(r, "# Benchmark results\n");
-    let _ = writeln!(r, "Written by `bench/run` (which builds every contender, runs `cargo bench --bench signing`, then `bench/harness`).\n");
+    let _ = writeln!(r, "Written by `bench/run` (which builds every contender, runs `cargo bench -p presigner-test-support --bench signing`, then `bench/harness`).\n");
     let _ = writeln!(r, "- machine: {}", machine());
     let _ = writeln!(
         r,
@@ -361,7 +361,7 @@ pub(crate) fn report(
     }
     let _ = writeln!(
         r,
-        "\n## Signing speed (criterion, `cargo bench --bench signing`)\n"
+        "\n## Signing speed (criterion, `cargo bench -p presigner-test-support --bench signing`)\n"
     );
     let _ = writeln!(r, "One presigned PUT URL with a session token, same inputs for all; the bench first checks that all four give the same URL and signature.\n");
     let _ = writeln!(r, "| signer | median ns per URL | 95% interval |");
