@@ -9,6 +9,7 @@
 
 mod contender;
 mod report;
+mod signing_loop;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use contender::{
     artefact_size, cold_run, event, foreign_connects, url_shape, warm_run, Artefact, ColdRun,
     Contender,
 };
-use report::{median_of, ms, report, signing, svg, timeline, Summary};
+use report::{load_average, median_of, ms, report, signing, svg, timeline, RunInfo, Summary};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -152,6 +153,7 @@ fn main() {
             binary("baseline", "presigner, the --baseline build", path),
         );
     }
+    let load_before = load_average();
     let event = event(&root);
     let home = std::env::temp_dir().join("presigner-bench-home");
     let _ = std::fs::create_dir_all(&home);
@@ -261,13 +263,19 @@ fn main() {
         }
         return;
     }
+    let loops = signing_loop::measure(&bench.join("target/variants"));
+    let info = RunInfo {
+        runs,
+        warm_n,
+        load: format!("{load_before} at the start, {} at the end", load_average()),
+    };
     let report = report(
         &summaries,
         &signing(&root),
         &timeline(&root),
+        &loops,
         &notes,
-        runs,
-        warm_n,
+        &info,
     );
     std::fs::write(bench.join("results.md"), &report).expect("write results.md");
     std::fs::write(bench.join("results.svg"), svg(&summaries)).expect("write results.svg");

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::contender::ColdRun;
+use crate::signing_loop::{LoopTiming, ROUNDS, URLS};
 
 pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -88,8 +89,9 @@ pub(crate) fn criterion_median(
     ))
 }
 
-/// Median signing times (ns) from criterion's output for `cargo bench --bench signing`: the
-/// glibc build's (target/criterion) and the shipped static musl build's (target/musl-bench).
+/// Median signing times (ns) from criterion's output for `cargo bench -p
+/// presigner-test-support --bench signing` (target/criterion, glibc). The shipped static musl
+/// build is timed by [`crate::signing_loop`].
 pub(crate) fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>)> {
     [
         ("target", "ours_cached_key", "ours, cached signing key"),
@@ -100,11 +102,6 @@ pub(crate) fn signing(root: &Path) -> Vec<(&'static str, Option<(f64, f64, f64)>
         ),
         ("target", "rusty_s3", "rusty-s3"),
         ("target", "aws_sigv4", "aws-sigv4 crate"),
-        (
-            "target/musl-bench",
-            "ours_cached_key",
-            "ours, cached signing key, static musl build (shipped)",
-        ),
     ]
     .into_iter()
     .map(|(dir, id, label)| (label, criterion_median(root, dir, "presign_put_url", id)))
@@ -252,14 +249,29 @@ pub(crate) fn svg(summaries: &[Summary]) -> String {
     s
 }
 
+/// How the harness was run, and the machine's load while it ran (it is shared).
+pub(crate) struct RunInfo {
+    pub(crate) runs: usize,
+    pub(crate) warm_n: usize,
+    pub(crate) load: String,
+}
+
+/// `/proc/loadavg`'s 1-, 5- and 15-minute load averages.
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 pub(crate) fn report(
     s: &[Summary],
     signing: &[(&str, Option<(f64, f64, f64)>)],
     timeline: &[TimelineCase],
+    loops: &[LoopTiming],
     notes: &[String],
-    runs: usize,
-    warm_n: usize,
+    info: &RunInfo,
 ) -> String {
+    let (runs, warm_n) = (info.runs, info.warm_n);
     let by = |id: &str| s.iter().find(|x| x.id == id).expect(id);
     let (ours, floor, python) = (by("ours"), by("floor"), by("python"));
     let (ours_dynamic, floor_musl) = (by("ours-dynamic"), by("floor-musl"));
@@ -276,6 +288,7 @@ pub(crate) fn report(
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
             .unwrap_or_default()
     );
+    let _ = writeln!(r, "- load average (1, 5, 15 min; the machine is shared, so compare contenders within this run): {}", info.load);
     let _ = writeln!(r, "- cold start: {runs} runs per contender, interleaved (a new random order each round), after a discarded warm-up round; each binary runs from a plain sequential copy (as Lambda runs it from the unpacked zip), so all start from the same page-cache state; spawn to first complete response through a Runtime API emulator on 127.0.0.1, REST API event for `POST /api/upload_url`");
     let _ = writeln!(r, "- warm: one process, {warm_n} invocations after the first; event handed out to response received");
     let _ = writeln!(r, "- every contender was run once under strace: only loopback sockets; every URL was checked against ours (host, encoded key, parameters)\n");
@@ -374,6 +387,32 @@ pub(crate) fn report(
             None => {
                 let _ = writeln!(r, "| {label} | not run | |");
             }
+        }
+    }
+    if !loops.is_empty() {
+        let _ = writeln!(
+            r,
+            "\n## Signing in the shipped build (`examples/presign_loop.rs`)\n"
+        );
+        let _ = writeln!(r, "The same loop (one presigned PUT URL, the bench's inputs, key cached) built three ways, each run as a process for {} URLs, {} rounds interleaved after a discarded one; wall time per URL. criterion cannot be linked by cargo-lambda, so this is how the bootstrap's build is timed beside glibc.\n", URLS, ROUNDS);
+        let _ = writeln!(
+            r,
+            "| build | median ns per URL | best ns per URL | median / glibc |"
+        );
+        let _ = writeln!(r, "| --- | ---: | ---: | ---: |");
+        let glibc = loops
+            .iter()
+            .find(|l| l.label.starts_with("glibc"))
+            .map_or(f64::NAN, |l| l.median_ns);
+        for l in loops {
+            let _ = writeln!(
+                r,
+                "| {} | {:.0} | {:.0} | {:.2}x |",
+                l.label,
+                l.median_ns,
+                l.min_ns,
+                l.median_ns / glibc
+            );
         }
     }
     let _ = writeln!(
@@ -481,6 +520,21 @@ pub(crate) fn report(
             "signing faster than rusty-s3 and aws-sigv4",
             format!("{c:.0} vs {rusty:.0} and {sig:.0} ns"),
             c < rusty && c < sig,
+        );
+    }
+    let loop_ns = |prefix: &str| {
+        loops
+            .iter()
+            .find(|l| l.label.starts_with(prefix))
+            .map(|l| l.median_ns)
+    };
+    if let (Some(glibc), Some(shipped)) = (loop_ns("glibc"), loop_ns("static musl, linked by zig"))
+    {
+        let x = shipped / glibc;
+        row(
+            "the shipped build signs within 1.15x of glibc's time (signing loops, same run)",
+            format!("{x:.2}x ({shipped:.0} vs {glibc:.0} ns)"),
+            x <= 1.15,
         );
     }
     for kind in ["warm", "cold"] {
