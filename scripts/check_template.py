@@ -1354,6 +1354,21 @@ def mutations(sam):
         assert old in code["ZipFile"], old
         code["ZipFile"] = code["ZipFile"].replace(old, new)
 
+    # RestDeployer's code, each break a (what it replaces, with what).
+    deployer_breaks = {
+        "RestDeployer keeping the old deployment on Update": ('in ("Create", "Update"):', '== "Create":'),
+        "RestDeployer deleting nothing on Delete": ("call(context, apigateway.delete_deployment, restApiId=api, deploymentId=physical_id)", "pass"),
+        "RestDeployer failing the stack when a Delete fails (DELETE_FAILED, UPDATE_ROLLBACK_FAILED)": ('if kind == "Delete":', "if False:"),
+        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": ('status, reason = "FAILED", repr(e)[:500]', "raise"),
+        "RestDeployer failing a Create on the first throttled CreateDeployment": ("if not transient(e) or", "if True or"),
+        "RestDeployer retrying until Lambda stops it (no answer to CloudFormation)": ("left < wait + CALL_SECONDS + ANSWER_SECONDS + 2", "False"),
+        "RestDeployer retrying sooner than CreateDeployment's one call per 5 s": ("wait = 5  #", "wait = 1  #"),
+        "RestDeployer's calls under botocore's default 60 s read timeout": ("read_timeout=15", "read_timeout=60"),
+        "RestDeployer's calls retried by botocore too, beyond the time it counts": ('"total_max_attempts": 1', '"total_max_attempts": 3'),
+        "RestDeployer's answer allowed to end after the function's Timeout": ("urlopen(request, timeout=ANSWER_SECONDS)", "urlopen(request, timeout=60)"),
+        "RestDeployer deploying to a stage of its own": ("restApiId=api, description=", 'restApiId=api, stageName="v1", description='),
+    }
+
     def pattern(name):
         return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
 
@@ -1385,28 +1400,8 @@ def mutations(sam):
             lambda r, t: t["Conditions"].update({"RestDownloadsAuthorized": {"Fn::And": [
                 {"Condition": "HasCognito"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "anyone"]}]}]}}),
             restamp=False),
-        "RestDeployer keeping the old deployment on Update": edit(lambda r, t: deployer_code(
-            r, 'in ("Create", "Update"):', '== "Create":')),
-        "RestDeployer deleting nothing on Delete": edit(lambda r, t: deployer_code(
-            r, "call(context, apigateway.delete_deployment, restApiId=api, deploymentId=physical_id)", "pass")),
-        "RestDeployer failing the stack when a Delete fails (DELETE_FAILED, UPDATE_ROLLBACK_FAILED)": edit(
-            lambda r, t: deployer_code(r, 'if kind == "Delete":', "if False:")),
-        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": edit(lambda r, t: deployer_code(
-            r, 'status, reason = "FAILED", repr(e)[:500]', "raise")),
-        "RestDeployer failing a Create on the first throttled CreateDeployment": edit(lambda r, t: deployer_code(
-            r, "if not transient(e) or", "if True or")),
-        "RestDeployer retrying until Lambda stops it (no answer to CloudFormation)": edit(lambda r, t: deployer_code(
-            r, "left < wait + CALL_SECONDS + ANSWER_SECONDS + 2", "False")),
-        "RestDeployer retrying sooner than CreateDeployment's one call per 5 s": edit(lambda r, t: deployer_code(
-            r, "wait = 5  #", "wait = 1  #")),
-        "RestDeployer's calls under botocore's default 60 s read timeout": edit(lambda r, t: deployer_code(
-            r, "read_timeout=15", "read_timeout=60")),
-        "RestDeployer's calls retried by botocore too, beyond the time it counts": edit(lambda r, t: deployer_code(
-            r, '"total_max_attempts": 1', '"total_max_attempts": 3')),
-        "RestDeployer's answer allowed to end after the function's Timeout": edit(lambda r, t: deployer_code(
-            r, "urlopen(request, timeout=ANSWER_SECONDS)", "urlopen(request, timeout=60)")),
-        "RestDeployer deploying to a stage of its own": edit(lambda r, t: deployer_code(
-            r, "restApiId=api, description=", 'restApiId=api, stageName="v1", description=')),
+        **{what: edit(lambda r, t, old=old, new=new: deployer_code(r, old, new))
+           for what, (old, new) in deployer_breaks.items()},
         "RestDeployer allowed every API's deployments": edit(
             lambda r, t: r["RestDeployerRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][1].update(
                 {"Resource": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*"}})),
