@@ -392,7 +392,7 @@ pub(crate) fn report(
     if !loops.is_empty() {
         let _ = writeln!(
             r,
-            "\n## Signing in the shipped build (`examples/presign_loop.rs`)\n"
+            "\n## Signing in the shipped build (`bench/presign-loop`)\n"
         );
         let _ = writeln!(r, "The same loop (one presigned PUT URL, the bench's inputs, key cached) built three ways, each run as a process for {} URLs, {} rounds interleaved after a discarded one; wall time per URL. criterion cannot be linked by cargo-lambda, so this is how the bootstrap's build is timed beside glibc.\n", URLS, ROUNDS);
         let _ = writeln!(

@@ -1,4 +1,4 @@
-//! Signing speed of whole builds: `examples/presign_loop.rs` (one presigned PUT URL, the signing
+//! Signing speed of whole builds: `bench/presign-loop` (one presigned PUT URL, the signing
 //! bench's inputs, key cached, N times) built the ways `bench/run` builds it, each timed as a
 //! process, interleaved in rounds so that the machine's load falls on all alike. This is how
 //! the shipped static musl build (linked by zig, as `cargo lambda build` links it) is timed
