@@ -1,6 +1,6 @@
 //! The request bodies, parsed into checked types: `{"userId"?, "tweetId", "contentType"?,
 //! "contentLength"?, "contentSha256"?}` for one image here, `{"images": [{"userId"?,
-//! "tweetId"}, ...]}` for a batch of downloads in [`batch`].
+//! "tweetId"}, ...]}` for a batch of downloads in `body/batch.rs` ([`parse_batch`]).
 
 mod batch;
 
