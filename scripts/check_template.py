@@ -112,6 +112,8 @@ VARIANTS = {
     "rest-open-open-uploads": {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "RequireUploadConstraints": "false"},
     "http-jwt-upload-60": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
                            "UploadUrlExpiresSeconds": "60"},
+    # UploadForms=refused: the bucket refuses the function's forms (S3 has no conditional POST).
+    "rest-cognito-no-forms": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "UploadForms": "refused"},
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -741,6 +743,28 @@ def check_write_once_statement(name, s, constrained, statements):
     check(c == WRITE_ONCE_CONDITION, f"{name}: {s['Sid']} has exactly three conditions, not {sorted(c)}")
 
 
+FORMS_REFUSED_CONDITION = {
+    "StringEquals": {"s3:authType": "POST"},
+    "ArnEquals": {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
+}
+
+
+def check_forms_statement(name, s, refused):
+    """UploadForms=refused: the function's browser-form uploads (s3:authType POST) on images/* are
+    refused, and nothing else; S3 has no conditional POST, so this is what keeps a stored image's
+    bytes from changing wherever forms are handed out. UploadForms=allowed: no such statement."""
+    if not refused:
+        check(s is None, f"{name}: UploadForms=allowed, yet the bucket policy refuses the function's forms")
+        return
+    check(s is not None, f"{name}: UploadForms=refused without DenyFunctionUploadForms: a form can overwrite an image")
+    check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{name}: {s['Sid']} denies for everyone")
+    check(s.get("Action") in ("s3:PutObject", ["s3:PutObject"]) and "NotAction" not in s,
+          f"{name}: {s['Sid']} on s3:PutObject alone, not {s.get('Action') or s.get('NotAction')}")
+    check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, f"{name}: {s['Sid']} on images/*: {s['Resource']}")
+    check(s.get("Condition") == FORMS_REFUSED_CONDITION,
+          f"{name}: {s['Sid']} on the function's forms alone (s3:authType POST, its role): {s.get('Condition')}")
+
+
 def assert_variant(name, given, cfn, sam):
     res, values = resolve(cfn, given)
     res_all = res
@@ -859,10 +883,15 @@ def assert_variant(name, given, cfn, sam):
     }] if cloudfront else []
     check(allows == expected_allows, f"{name}: the bucket policy allows {allows}")
     write_once = "DenyFunctionUploadUrlsWithoutIfNoneMatch"
+    no_forms = "DenyFunctionUploadForms"
+    forms_refused = values["UploadForms"] == "refused"
     check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime",
-                        "DenyFunctionDownloadUrlsPastTheirWindow"} | ({write_once} if constrained else set()),
-          f"{name}: bucket policy statements {sorted(sids)} (constrained uploads: {constrained})")
+                        "DenyFunctionDownloadUrlsPastTheirWindow"} | ({write_once} if constrained else set())
+          | ({no_forms} if forms_refused else set()),
+          f"{name}: bucket policy statements {sorted(sids)} (constrained uploads: {constrained}, "
+          f"forms refused: {forms_refused})")
     check_write_once_statement(name, sids.get(write_once), constrained, statements)
+    check_forms_statement(name, sids.get(no_forms), forms_refused)
     for s in sids.values():
         check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{s['Sid']} denies for everyone")
     check(sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, "TLS only")
@@ -888,7 +917,8 @@ def assert_variant(name, given, cfn, sam):
         check(age["ArnEquals"] == {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
               f"{sid}: only the function's URLs: administrators and the role keep normal (header-signed) use")
     for s in sids.values():
-        check(s["Sid"] in lifetimes or s["Sid"] == write_once or s["Action"] == "s3:*", f"{s['Sid']} on every action")
+        check(s["Sid"] in lifetimes or s["Sid"] in (write_once, no_forms) or s["Action"] == "s3:*",
+              f"{s['Sid']} on every action")
         check("Allow" not in json.dumps(s), f"{s['Sid']}")
 
     doors = {
@@ -1116,95 +1146,17 @@ def check_rest_revision(sam):
 
 
 def check_rest_deployer(sam):
-    """RestDeployer's code, run against a stand-in API Gateway and CloudFormation: a new deployment
-    (a new physical id) on Create and on Update, the old one deleted on Delete (kept if a stage
-    still serves it), and an answer to CloudFormation every time, FAILED with the reason on error."""
-    import types
-    import urllib.request
+    """RestDeployer's code, run against a stand-in API Gateway and CloudFormation on a simulated
+    clock (scripts/rest_deployer_test.py): a new deployment (a new physical id) on Create and on
+    Update, the old one deleted on Delete, best effort, throttling and timeouts retried, and an
+    answer to CloudFormation every time inside the function's Timeout, FAILED with the reason when
+    a Create or Update fails."""
+    import rest_deployer_test
 
-    class NotFound(Exception):
-        pass
-
-    class BadRequest(Exception):
-        pass
-
-    class ApiGateway:
-        exceptions = types.SimpleNamespace(NotFoundException=NotFound, BadRequestException=BadRequest)
-
-        def __init__(self):
-            self.calls, self.made, self.fail = [], 0, None
-
-        def create_deployment(self, **kw):
-            self.calls.append(("create", kw))
-            if self.fail:
-                raise self.fail
-            self.made += 1
-            return {"id": f"dep{self.made:03d}"}
-
-        def delete_deployment(self, **kw):
-            self.calls.append(("delete", kw))
-            if self.fail:
-                raise self.fail
-
-    clients, answers = {}, []
-    boto3 = types.ModuleType("boto3")
-    boto3.client = lambda service: clients.setdefault(service, ApiGateway())
-    saved = sys.modules.get("boto3"), urllib.request.urlopen
-    sys.modules["boto3"], urllib.request.urlopen = boto3, lambda request, timeout=None: answers.append(request)
     try:
-        scope = {}
-        exec(compile(sam["Resources"]["RestDeployer"]["Properties"]["Code"]["ZipFile"], "RestDeployer", "exec"), scope)
-        check(list(clients) == ["apigateway"], f"RestDeployer's clients {list(clients)}")
-        api = clients["apigateway"]
-
-        def run(kind, physical=None, fail=None):
-            api.calls, api.fail, answers[:] = [], fail, []
-            event = {"RequestType": kind, "RequestId": f"req-{kind}", "StackId": "arn:aws:cloudformation:stack/x",
-                     "LogicalResourceId": "RestDeployment", "ResourceType": "Custom::RestDeployment",
-                     "ResponseURL": "https://cloudformation-custom-resource-response.s3.amazonaws.com/signed",
-                     "ResourceProperties": {"ServiceToken": "arn:aws:lambda:fn", "RestApiId": "api0123456"}}
-            if physical:
-                event["PhysicalResourceId"] = physical
-            try:
-                with __import__("contextlib").redirect_stdout(io.StringIO()):  # its log lines
-                    scope["handler"](event, None)
-            except Exception as e:
-                raise Broken(f"{kind}: RestDeployer raised {e!r} instead of answering CloudFormation")
-            check(len(answers) == 1, f"RestDeployer answers CloudFormation once on {kind}, not {len(answers)} times")
-            (request,) = answers
-            check(request.get_method() == "PUT" and request.full_url == event["ResponseURL"]
-                  and request.get_header("Content-type") == "",
-                  f"{kind}: the answer is a PUT to the signed URL with an empty Content-Type")
-            body = json.loads(request.data)
-            check({k: body.get(k) for k in ("StackId", "RequestId", "LogicalResourceId")}
-                  == {k: event[k] for k in ("StackId", "RequestId", "LogicalResourceId")}, f"{kind}: the answer's ids")
-            return body, api.calls
-
-        for kind, physical in (("Create", None), ("Update", "dep041")):
-            body, calls = run(kind, physical)
-            check(body["Status"] == "SUCCESS" and [c[0] for c in calls] == ["create"]
-                  and calls[0][1].get("restApiId") == "api0123456" and "stageName" not in calls[0][1],
-                  f"{kind}: one deployment of the API, not on a stage of its own: {calls}")
-            check(body["PhysicalResourceId"] == f"dep{api.made:03d}" != physical,
-                  f"{kind}: the new deployment's id is the physical id (a new id makes CloudFormation move the stage)")
-        body, calls = run("Delete", "dep041")
-        check(body["Status"] == "SUCCESS" and body["PhysicalResourceId"] == "dep041"
-              and calls == [("delete", {"restApiId": "api0123456", "deploymentId": "dep041"})],
-              f"Delete: the old deployment deleted: {calls}")
-        for error in (BadRequest("Active stages pointing to this deployment"), NotFound("gone")):
-            body, _ = run("Delete", "dep041", fail=error)
-            check(body["Status"] == "SUCCESS", f"Delete: a deployment a stage still serves, or gone, is left: {body}")
-        body, calls = run("Delete", "not-deployed")
-        check(body["Status"] == "SUCCESS" and not calls, f"Delete after a failed Create touches nothing: {calls}")
-        body, _ = run("Create", fail=BadRequest("No integration defined for method"))
-        check(body["Status"] == "FAILED" and "No integration" in body["Reason"]
-              and body["PhysicalResourceId"] == "not-deployed", f"a failed Create is reported with its reason: {body}")
-    finally:
-        urllib.request.urlopen = saved[1]
-        if saved[0] is None:
-            sys.modules.pop("boto3", None)
-        else:
-            sys.modules["boto3"] = saved[0]
+        rest_deployer_test.check(sam)
+    except AssertionError as e:
+        raise Broken(str(e))
 
 
 def alternatives(sam):
@@ -1375,6 +1327,9 @@ def mutations(sam):
     def write_once(r):
         return conditional_statement(r, "DenyFunctionUploadUrlsWithoutIfNoneMatch")
 
+    def no_forms(r):
+        return conditional_statement(r, "DenyFunctionUploadForms")
+
     def unwrap(r, sid):
         """The statement of sid in every variant, whatever its condition says."""
         for i, s in enumerate(policy(r)):
@@ -1398,6 +1353,21 @@ def mutations(sam):
         code = r["RestDeployer"]["Properties"]["Code"]
         assert old in code["ZipFile"], old
         code["ZipFile"] = code["ZipFile"].replace(old, new)
+
+    # RestDeployer's code, each break a (what it replaces, with what).
+    deployer_breaks = {
+        "RestDeployer keeping the old deployment on Update": ('in ("Create", "Update"):', '== "Create":'),
+        "RestDeployer deleting nothing on Delete": ("call(context, apigateway.delete_deployment, restApiId=api, deploymentId=physical_id)", "pass"),
+        "RestDeployer failing the stack when a Delete fails (DELETE_FAILED, UPDATE_ROLLBACK_FAILED)": ('if kind == "Delete":', "if False:"),
+        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": ('status, reason = "FAILED", repr(e)[:500]', "raise"),
+        "RestDeployer failing a Create on the first throttled CreateDeployment": ("if not transient(e) or", "if True or"),
+        "RestDeployer retrying until Lambda stops it (no answer to CloudFormation)": ("left < wait + CALL_SECONDS + ANSWER_SECONDS + 2", "False"),
+        "RestDeployer retrying sooner than CreateDeployment's one call per 5 s": ("wait = 5  #", "wait = 1  #"),
+        "RestDeployer's calls under botocore's default 60 s read timeout": ("read_timeout=15", "read_timeout=60"),
+        "RestDeployer's calls retried by botocore too, beyond the time it counts": ('"total_max_attempts": 1', '"total_max_attempts": 3'),
+        "RestDeployer's answer allowed to end after the function's Timeout": ("urlopen(request, timeout=ANSWER_SECONDS)", "urlopen(request, timeout=60)"),
+        "RestDeployer deploying to a stage of its own": ("restApiId=api, description=", 'restApiId=api, stageName="v1", description='),
+    }
 
     def pattern(name):
         return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
@@ -1430,16 +1400,8 @@ def mutations(sam):
             lambda r, t: t["Conditions"].update({"RestDownloadsAuthorized": {"Fn::And": [
                 {"Condition": "HasCognito"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "DownloadAccess"}, "anyone"]}]}]}}),
             restamp=False),
-        "RestDeployer keeping the old deployment on Update": edit(lambda r, t: deployer_code(
-            r, 'in ("Create", "Update"):', '== "Create":')),
-        "RestDeployer deleting nothing on Delete": edit(lambda r, t: deployer_code(
-            r, "apigateway.delete_deployment(restApiId=api, deploymentId=physical_id)", "pass")),
-        "RestDeployer failing the stack when a stage still serves the old deployment": edit(lambda r, t: deployer_code(
-            r, "apigateway.exceptions.BadRequestException", "apigateway.exceptions.NotFoundException")),
-        "RestDeployer silent when API Gateway fails (CloudFormation waits an hour)": edit(lambda r, t: deployer_code(
-            r, 'status, reason = "FAILED", repr(e)[:500]', "raise")),
-        "RestDeployer deploying to a stage of its own": edit(lambda r, t: deployer_code(
-            r, "restApiId=api, description=", 'restApiId=api, stageName="v1", description=')),
+        **{what: edit(lambda r, t, old=old, new=new: deployer_code(r, old, new))
+           for what, (old, new) in deployer_breaks.items()},
         "RestDeployer allowed every API's deployments": edit(
             lambda r, t: r["RestDeployerRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][1].update(
                 {"Resource": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*"}})),
@@ -1495,6 +1457,13 @@ def mutations(sam):
             lambda r, t: unwrap(r, "DenyFunctionUploadUrlsWithoutIfNoneMatch")),
         "the If-None-Match Deny for every principal's uploads": edit(lambda r, t: write_once(r)["Condition"].pop("ArnEquals")),
         "the If-None-Match Deny on header-signed uploads too": edit(lambda r, t: write_once(r)["Condition"].pop("StringEquals")),
+        "no forms Deny under UploadForms=refused (a form overwrites a stored image)": edit(
+            lambda r, t: policy(r).remove({"Fn::If": ["FormsRefused", no_forms(r), {"Ref": "AWS::NoValue"}]})),
+        "the forms Deny under UploadForms=allowed too": edit(lambda r, t: unwrap(r, "DenyFunctionUploadForms")),
+        "the forms Deny on presigned uploads too": edit(lambda r, t: no_forms(r)["Condition"].pop("StringEquals")),
+        "the forms Deny for every principal's forms": edit(lambda r, t: no_forms(r)["Condition"].pop("ArnEquals")),
+        "the forms Deny on every object, not images/*": edit(
+            lambda r, t: no_forms(r).update({"Resource": {"Fn::Sub": "${ImagesBucket.Arn}/*"}})),
         "the If-None-Match Deny on form uploads (POST cannot carry the header)": edit(
             lambda r, t: write_once(r)["Condition"].update({"StringEquals": {"s3:authType": "POST"}})),
         "the If-None-Match Deny refusing uploads that carry the header": edit(

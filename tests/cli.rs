@@ -476,6 +476,49 @@ fn cloudfront_takes_dates_expires_in_and_file_urls() {
     assert_eq!(stdout(&out), window);
 }
 
+/// A custom policy reads `*` and `?` in its resource as wildcards: a URL holding either is
+/// refused as its own resource there, and signed once `--policy-resource` says what it covers.
+/// A canned policy has none, so a query string alone still signs canned.
+#[test]
+fn cloudfront_refuses_wildcards_it_was_not_asked_for() {
+    let key = cloudfront_file("test-key-sec1.pem");
+    let sign = |url: &str, extra: &[&str]| {
+        let mut args = vec![
+            "cloudfront",
+            url,
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            &key,
+            "--at",
+            "1767286800",
+        ];
+        args.extend(extra);
+        presign(&args, &[])
+    };
+    let start = ["--date-greater-than", "1767286800"];
+    let star = "https://d111111abcdef8.cloudfront.net/images/*.png";
+    let query = "https://d111111abcdef8.cloudfront.net/a.png?size=large";
+    for (url, extra) in [(star, &[][..]), (star, &start), (query, &start)] {
+        let out = sign(url, extra);
+        assert_eq!(out.status.code(), Some(2), "{url} {extra:?}");
+        assert!(
+            stderr(&out).contains("give --policy-resource"),
+            "{url}: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+        let mut asked = extra.to_vec();
+        asked.extend(["--policy-resource", url]);
+        let out = sign(url, &asked);
+        assert_eq!(out.status.code(), Some(0), "{url}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Policy="), "{}", stdout(&out));
+    }
+    let out = sign(query, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(&format!("{query}&Expires=")));
+}
+
 #[test]
 fn cloudfront_without_an_end_signs_for_an_hour_from_now() {
     let key = cloudfront_file("test-key-pkcs8.pem");

@@ -34,6 +34,8 @@
 //! # Ok::<(), presigner_cloudfront::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod base64;
 mod der;
 mod error;

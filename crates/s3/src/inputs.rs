@@ -85,7 +85,7 @@ impl ObjectKey {
 }
 
 /// S3 refuses presigned URLs that live longer than this (7 days).
-pub const MAX_EXPIRY_SECS: u64 = 604_800;
+pub const MAX_EXPIRY_SECS: u64 = presigner_sigv4::MAX_EXPIRES_IN as u64;
 
 /// How long a URL stays valid: 1 to 604800 seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -290,7 +290,8 @@ is good until --date-less-than, or --expires-in seconds after --at (default 3600
 31536000: 365 days), and not before --date-greater-than. WHEN is Unix seconds or
 YYYY-MM-DDThh:mm:ssZ (UTC); --at, the signing time, defaults to now. The policy is canned
 (Expires=) unless --date-greater-than is given or --policy-resource (default URL) differs from
-URL or has a *; then it is custom (Policy=).";
+URL or has a *; then it is custom (Policy=). A custom policy reads * and ? as wildcards, so a
+URL with either is refused there unless --policy-resource is given.";
 
     /// `--expires-in` when neither it nor `--date-less-than` is given.
     const DEFAULT_EXPIRES_IN: u64 = 3600;
@@ -472,7 +473,10 @@ URL or has a *; then it is custom (Policy=).";
                 iso(date_less_than)
             ));
         }
-        let resource = args.policy_resource.as_deref().unwrap_or(&args.url);
+        let resource = match args.policy_resource.as_deref() {
+            Some(resource) => resource,
+            None => wildcard_free(&args.url, args.date_greater_than.is_some())?,
+        };
         if resource.is_empty() {
             return Err(
                 "--policy-resource is empty: give the URL or URL pattern (with *) the \
@@ -489,6 +493,26 @@ URL or has a *; then it is custom (Policy=).";
         signer
             .sign_url(&args.url, &policy)
             .map_err(|e| e.to_string())
+    }
+
+    /// `url` as the resource of its own policy, unless that policy would be a custom one
+    /// reading `*` or `?` in it as wildcards (`*` any run of characters, `?` any one, a query
+    /// string's `?` included): then the signature would cover other URLs too, which only
+    /// `--policy-resource` may ask for. A canned policy has no wildcards (CloudFront compares
+    /// the URL as it is), so a query string is fine there.
+    fn wildcard_free(url: &str, has_start: bool) -> Result<&str, String> {
+        let custom = has_start || url.contains('*');
+        if custom && url.contains(['*', '?']) {
+            return Err(
+                "URL has '*' or '?', which CloudFront reads as wildcards in the custom \
+                        policy it would get ('*' any characters, '?' any one character), so \
+                        the signature would cover other URLs too: give --policy-resource with \
+                        the URL or pattern it is meant to cover (the URL itself to accept the \
+                        wildcards)"
+                    .into(),
+            );
+        }
+        Ok(url)
     }
 
     /// The key in the file `value` names (a path, or `file://` and a path as the AWS CLI

@@ -50,6 +50,11 @@ pub enum Error {
         /// The parameter name as given.
         name: String,
     },
+    /// `expires_in` is 0 or over 604800 seconds (7 days), which AWS refuses.
+    ExpiresInOutOfRange {
+        /// The expiry as given, in seconds.
+        expires_in: u32,
+    },
     /// A signing time before 1970 or after 9999.
     TimeOutOfRange,
     /// A time that is not `YYYYMMDDTHHMMSSZ` or not a real date.
@@ -97,6 +102,10 @@ impl fmt::Display for Error {
             Error::ReservedQueryParameter { name } => write!(
                 f,
                 "query parameter {name:?} is written by the signer itself and cannot be given"
+            ),
+            Error::ExpiresInOutOfRange { expires_in } => write!(
+                f,
+                "expires_in {expires_in} is out of range: AWS accepts 1 to 604800 seconds (7 days)"
             ),
             Error::TimeOutOfRange => f.write_str("the signing time must be between 1970 and 9999"),
             Error::InvalidAmzDate => f.write_str(

@@ -66,7 +66,7 @@ pub use canonical_headers::check_header_value;
 pub use canonical_request::canonical_request;
 pub use credentials::Credentials;
 pub use error::Error;
-pub use request::{Presigned, QueryRequest, Trace};
+pub use request::{Presigned, QueryRequest, Trace, MAX_EXPIRES_IN};
 pub use settings::{KeyReuse, PathNormalization, SessionTokenPlacement, Settings, UriEncoding};
 pub use signature::signature;
 pub use signer::{check_region, Signer};

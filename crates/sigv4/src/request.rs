@@ -6,6 +6,12 @@ use crate::canonical_headers::{check_header_name, check_header_value};
 use crate::canonical_query::is_reserved;
 use crate::Error;
 
+/// The longest `X-Amz-Expires` AWS accepts: 604800 seconds, 7 days. AWS documents the
+/// parameter as 1 to 604800, and refuses a URL signed for longer (smithy-typescript's
+/// `SignatureV4` refuses to sign one: "must have an expiration date less than one week in the
+/// future").
+pub const MAX_EXPIRES_IN: u32 = 604_800;
+
 /// The parts of a request to presign. Plain borrowed values: building one costs nothing.
 #[derive(Debug, Clone, Copy)]
 pub struct QueryRequest<'a> {
@@ -21,14 +27,20 @@ pub struct QueryRequest<'a> {
     pub headers: &'a [(&'a str, &'a str)],
     /// Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`.
     pub payload_hash: &'a str,
-    /// `X-Amz-Expires`, in seconds.
+    /// `X-Amz-Expires`, in seconds: 1 to [`MAX_EXPIRES_IN`], or signing refuses it.
     pub expires_in: u32,
 }
 
 impl QueryRequest<'_> {
     /// Refuses what cannot be signed or sent: a method that is not an uppercase word, a host
-    /// with spaces, controls or `/`, unsignable headers, a parameter the signer writes itself.
+    /// with spaces, controls or `/`, unsignable headers, a parameter the signer writes itself,
+    /// an expiry AWS would refuse.
     pub(crate) fn check(&self) -> Result<(), Error> {
+        if !(1..=MAX_EXPIRES_IN).contains(&self.expires_in) {
+            return Err(Error::ExpiresInOutOfRange {
+                expires_in: self.expires_in,
+            });
+        }
         let m = self.method;
         if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::InvalidMethod {

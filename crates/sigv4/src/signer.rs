@@ -284,6 +284,7 @@ impl Signer {
 mod tests {
     use super::*;
     use crate::aws_example as aws;
+    use crate::MAX_EXPIRES_IN;
 
     fn signer(token: Option<&str>) -> Signer {
         let c = Credentials::new("AKIDEXAMPLE", "secret", token.map(str::to_owned)).unwrap();
@@ -392,6 +393,34 @@ mod tests {
                 name: "X-AMZ-CREDENTIAL".into()
             }
         );
+    }
+
+    #[test]
+    fn expiries_aws_refuses_are_refused() {
+        let s = signer(None);
+        let t = SigningTime::from_unix_seconds(0).unwrap();
+        for expires_in in [0, MAX_EXPIRES_IN + 1, u32::MAX] {
+            let r = QueryRequest {
+                expires_in,
+                ..request()
+            };
+            assert_eq!(
+                s.presign(&r, t).unwrap_err(),
+                Error::ExpiresInOutOfRange { expires_in }
+            );
+            let mut out = String::new();
+            assert!(s.presign_into(&r, t, &mut out).is_err());
+        }
+        for expires_in in [1, MAX_EXPIRES_IN] {
+            let r = QueryRequest {
+                expires_in,
+                ..request()
+            };
+            let signed = s.presign(&r, t).unwrap();
+            assert!(signed
+                .query
+                .contains(&format!("X-Amz-Expires={expires_in}&")));
+        }
     }
 
     #[test]

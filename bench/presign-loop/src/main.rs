@@ -2,8 +2,8 @@
 //! instructions where timings are too noisy to compare two builds:
 //!
 //! ```sh
-//! cargo build --release -p presigner-test-support --example presign_loop
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/presign_loop 20001
+//! cargo build --release -p bench-presign-loop
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/presign_loop 20001
 //! ```
 //!
 //! The difference between N = 20001 and N = 1, over 20000, is the instructions per URL.
