@@ -7,6 +7,7 @@ pub mod edge;
 pub mod events;
 pub mod hostile;
 pub mod http;
+pub mod images;
 pub mod invariants;
 pub mod runtime_api;
 pub mod s3;
