@@ -36,7 +36,6 @@ fn parse(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Args, Str
     };
     match args.next().map(text).transpose()?.as_deref() {
         Some("process") => {}
-        Some("--help" | "-h") => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command {other:?}; try --help")),
         None => return Err(USAGE.to_string()),
     }
@@ -183,12 +182,15 @@ fn run(args: Args) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).peekable();
-    if args.peek().is_some_and(|a| a == "--version") {
-        println!("presigner-images {}", env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
-    let result = parse(args).and_then(run);
+    let result = if args.peek().is_some_and(|a| a == "--version") {
+        Ok(format!("presigner-images {}\n", env!("CARGO_PKG_VERSION")))
+    } else if args.peek().is_some_and(|a| a == "--help" || a == "-h") {
+        Ok(format!("{USAGE}\n"))
+    } else {
+        parse(args).and_then(run)
+    };
     match result {
+        // A failed write (a closed pipe, a full disk) is reported, never a panic.
         Ok(lines) => match std::io::stdout().write_all(lines.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -197,10 +199,8 @@ fn main() -> ExitCode {
             }
         },
         Err(message) => {
+            // One line, whatever the failure (with no arguments: the synopsis).
             eprintln!("presigner-images: {}", message.lines().next().unwrap_or(""));
-            if message == USAGE {
-                eprintln!("{}", USAGE.split_once('\n').map_or("", |(_, rest)| rest));
-            }
             ExitCode::from(2)
         }
     }
