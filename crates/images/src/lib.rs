@@ -23,6 +23,13 @@
 //! assert_eq!(refusal.to_string(), "declared image/png but the bytes are a JPEG image");
 //! ```
 
+#![warn(missing_docs)]
+
+// The README's example, compiled and run with the doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod decode;
 mod encode;
 mod header;
