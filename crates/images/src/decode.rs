@@ -195,7 +195,9 @@ fn gif(bytes: &[u8]) -> Result<Decoded, Refusal> {
             if canvas_x >= width as usize {
                 break;
             }
-            let index = frame.buffer[y * usize::from(frame.width) + x];
+            let Some(&index) = frame.buffer.get(y * usize::from(frame.width) + x) else {
+                return Err(undecodable(KIND, "a frame with fewer pixels than its size"));
+            };
             if Some(index) == frame.transparent {
                 continue;
             }
