@@ -43,7 +43,10 @@ def phone_exif():
 
 p12 = photo(4032, 3024)
 p12.save(out / "photo-12mp.jpg", quality=92, exif=phone_exif())
-photo(8000, 6000).save(out / "photo-48mp.jpg", quality=92, exif=phone_exif())
+p48 = photo(8000, 6000)
+p48.save(out / "photo-48mp.jpg", quality=92, exif=phone_exif())
+# The worst JPEG the limits admit for memory: progressive (its coefficients are held whole).
+p48.save(out / "photo-48mp-progressive.jpg", quality=92, progressive=True, exif=phone_exif())
 
 # A screenshot: flat panels, lines of text, opaque.
 shot = Image.new("RGB", (2560, 1600), (246, 247, 249))

@@ -12,6 +12,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 files_dir, work_dir, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
@@ -21,6 +22,7 @@ FILES = [
     ("tiny.jpg", "16x16 JPEG: each tool's start-up cost"),
     ("photo-12mp.jpg", "12 Mpx (4032x3024) photo-like JPEG, q92, EXIF with GPS, orientation 6"),
     ("photo-48mp.jpg", "48 Mpx (8000x6000) photo-like JPEG, q92, EXIF with GPS, orientation 6"),
+    ("photo-48mp-progressive.jpg", "the same 48 Mpx photo, progressive: the worst admitted JPEG for memory"),
     ("screenshot.png", "2560x1600 screenshot PNG, opaque"),
     ("animated.gif", "480x270 animated GIF, 60 frames"),
     ("bomb-50000x50000.png", "PNG bomb: 50,000 x 50,000 1-bit, 300 KB"),
@@ -38,9 +40,12 @@ def once(tool, file):
     out = work_dir / "out" / tool / file
     shutil.rmtree(out, ignore_errors=True)
     cmd = ["taskset", "-c", "0", "/usr/bin/time", "-v"] + TOOLS[tool](str(files_dir / file), str(out))
+    started = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\d+):([\d.]+)", p.stderr)
+    wall_ms = (time.perf_counter() - started) * 1000
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", p.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", p.stderr)
     variants = {}
     for line in p.stdout.splitlines():
         v = json.loads(line)
@@ -48,8 +53,9 @@ def once(tool, file):
     refusal = next((l for l in p.stderr.splitlines() if "refused" in l), "") if p.returncode else ""
     return {
         "ok": p.returncode == 0,
-        "wall_ms": (int(wall.group(1)) * 60 + float(wall.group(2))) * 1000,
+        "wall_ms": wall_ms,
         "rss_mib": int(rss.group(1)) / 1024,
+        "cpu_ms": (float(user.group(1)) + float(system.group(1))) * 1000,
         "variants": variants,
         "refusal": refusal,
     }
@@ -82,9 +88,14 @@ lines = [
     "variants: fit in 400x800 (thumb) and 2048x2048 (display), never enlarged, EXIF orientation",
     "applied, metadata stripped, JPEG quality 80 with 4:2:0 and optimized Huffman tables. Whole-process",
     "figures (start-up included: see the 16x16 row), one core (`taskset -c 0`, sharp with",
-    "`sharp.concurrency(1)`), peak RSS from `/usr/bin/time -v`; the median of",
+    "`sharp.concurrency(1)`): wall time (around the whole `taskset ... /usr/bin/time` process),",
+    "CPU time (user + system of every thread, to 10 ms: the fairer figure when other work shares",
+    "the core) and peak RSS, both from `/usr/bin/time -v`; the median of",
     f"{runs} runs, the tools interleaved. Load average (1, 5, 15 min) before: {' '.join(load_before)};",
     f"after: {' '.join(load_after)} (a shared 2-core machine).",
+    f"Machine: {os.cpu_count()} cores, "
+    + next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    + ".",
     "",
     "Tools: presigner-images (release build), sharp "
     + os.environ.get("SHARP_VERSION", "?")
@@ -92,8 +103,8 @@ lines = [
     + os.environ.get("PILLOW_VERSION", "?")
     + ".",
     "",
-    "| file | tool | result | wall ms | peak RSS MiB | thumb | display |",
-    "| --- | --- | --- | ---: | ---: | --- | --- |",
+    "| file | tool | result | wall ms | CPU ms | peak RSS MiB | thumb | display |",
+    "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
 ]
 for f, description in FILES:
     for t in TOOLS:
@@ -102,9 +113,10 @@ for f, description in FILES:
         result = "variants" if ok else ("refused" if not any(r["ok"] for r in rs) else "mixed")
         wall = statistics.median(r["wall_ms"] for r in rs)
         rss = statistics.median(r["rss_mib"] for r in rs)
+        cpu = statistics.median(r["cpu_ms"] for r in rs)
         last = rs[-1]
         lines.append(
-            f"| {description if t == tools[0] else ''} | {t} | {result} | {wall:.0f} | {rss:.1f} | "
+            f"| {description if t == tools[0] else ''} | {t} | {result} | {wall:.0f} | {cpu:.0f} | {rss:.1f} | "
             f"{fmt_variant(last['variants'].get('thumb'))} | {fmt_variant(last['variants'].get('display'))} |"
         )
 lines += ["", "Refusals, as each tool words them:", ""]
