@@ -12,11 +12,31 @@ use crate::{ImageKind, Refusal};
 /// (which admit at most 33 Mpx of RGBA, 133 MB, for the kinds decoded at full size).
 const DECODER_BUDGET: usize = 160 * 1024 * 1024;
 
-/// Decoded pixels, the ICC profile the file carried, and the pixels' scale denominator
-/// (a JPEG may be decoded at 1/2, 1/4 or 1/8 of its size; 1 otherwise).
+/// Decoded pixels (a JPEG's possibly at 1/2, 1/4 or 1/8 of its size) and the ICC profile the
+/// file carried.
 pub(crate) struct Decoded {
     pub pixels: Pixels,
     pub icc: Option<Vec<u8>>,
+}
+
+impl Decoded {
+    fn new(
+        width: u32,
+        height: u32,
+        layout: Layout,
+        data: Vec<u8>,
+        icc: Option<Vec<u8>>,
+    ) -> Decoded {
+        Decoded {
+            pixels: Pixels {
+                width,
+                height,
+                layout,
+                data,
+            },
+            icc,
+        }
+    }
 }
 
 /// Decodes `bytes` (already sniffed and walked). A JPEG is decoded at the smallest DCT scale
@@ -98,15 +118,7 @@ fn jpeg(bytes: &[u8], at_least: (u32, u32)) -> Result<Decoded, Refusal> {
     if data.len() != count * 3 {
         return Err(undecodable(KIND, "fewer pixels than its frame header says"));
     }
-    Ok(Decoded {
-        pixels: Pixels {
-            width,
-            height,
-            layout: Layout::Rgb,
-            data,
-        },
-        icc,
-    })
+    Ok(Decoded::new(width, height, Layout::Rgb, data, icc))
 }
 
 fn png(bytes: &[u8]) -> Result<Decoded, Refusal> {
@@ -148,15 +160,7 @@ fn png(bytes: &[u8]) -> Result<Decoded, Refusal> {
     let icc = reader.info().icc_profile.as_ref().map(|p| p.to_vec());
     reader.finish().map_err(refusal)?;
     widen_in_place(&mut data, count, from, layout.channels());
-    Ok(Decoded {
-        pixels: Pixels {
-            width,
-            height,
-            layout,
-            data,
-        },
-        icc,
-    })
+    Ok(Decoded::new(width, height, layout, data, icc))
 }
 
 fn gif(bytes: &[u8]) -> Result<Decoded, Refusal> {
@@ -213,15 +217,7 @@ fn gif(bytes: &[u8]) -> Result<Decoded, Refusal> {
     // The other frames are decoded (into the decoder's one reused buffer) only to prove the
     // file decodes to its end.
     while decoder.read_next_frame().map_err(refusal)?.is_some() {}
-    Ok(Decoded {
-        pixels: Pixels {
-            width,
-            height,
-            layout: Layout::Rgba,
-            data,
-        },
-        icc: None,
-    })
+    Ok(Decoded::new(width, height, Layout::Rgba, data, None))
 }
 
 fn webp(bytes: &[u8]) -> Result<Decoded, Refusal> {
@@ -258,13 +254,5 @@ fn webp(bytes: &[u8]) -> Result<Decoded, Refusal> {
         }
     }
     let icc = decoder.icc_profile().map_err(refusal)?;
-    Ok(Decoded {
-        pixels: Pixels {
-            width,
-            height,
-            layout,
-            data,
-        },
-        icc,
-    })
+    Ok(Decoded::new(width, height, layout, data, icc))
 }

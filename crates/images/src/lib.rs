@@ -83,7 +83,7 @@ pub fn process(
     };
     let mut source = decoded.pixels;
     source.drop_opaque_alpha();
-    resize::premultiply(&mut source);
+    resize::alpha(&mut source, resize::Alpha::Premultiply);
 
     let mut resizer = fast_image_resize::Resizer::new();
     // The display variant from the source (or the source itself when it already fits), the
@@ -102,7 +102,7 @@ pub fn process(
         (VariantName::Thumb, thumb_pixels),
         (VariantName::Display, display_pixels),
     ] {
-        resize::unpremultiply(&mut pixels);
+        resize::alpha(&mut pixels, resize::Alpha::Unpremultiply);
         let pixels = orient::apply(pixels, orientation);
         let (kind, bytes) = encode::encode(&pixels, icc_bytes, settings.jpeg_quality);
         variants.push(Variant {

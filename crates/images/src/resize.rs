@@ -33,26 +33,18 @@ fn pixel_type(layout: Layout) -> PixelType {
     }
 }
 
-/// Premultiplies `pixels`' alpha in place (nothing for RGB); resizing works on premultiplied
-/// values so transparent pixels' colours do not bleed into their neighbours.
-pub(crate) fn premultiply(pixels: &mut Pixels) {
-    if pixels.layout != Layout::Rgba {
-        return;
-    }
-    let mut image = Image::from_slice_u8(
-        pixels.width,
-        pixels.height,
-        &mut pixels.data,
-        PixelType::U8x4,
-    )
-    .expect("the buffer matches its size");
-    MulDiv::new()
-        .multiply_alpha_inplace(&mut image)
-        .expect("U8x4 has alpha");
+/// Which way `alpha` converts.
+#[derive(Clone, Copy)]
+pub(crate) enum Alpha {
+    /// Straight to premultiplied: resizing works on premultiplied values so transparent
+    /// pixels' colours do not bleed into their neighbours.
+    Premultiply,
+    /// Premultiplied back to straight, as encoders expect.
+    Unpremultiply,
 }
 
-/// Undoes `premultiply` in place.
-pub(crate) fn unpremultiply(pixels: &mut Pixels) {
+/// Converts `pixels`' alpha in place (nothing for RGB).
+pub(crate) fn alpha(pixels: &mut Pixels, step: Alpha) {
     if pixels.layout != Layout::Rgba {
         return;
     }
@@ -63,9 +55,11 @@ pub(crate) fn unpremultiply(pixels: &mut Pixels) {
         PixelType::U8x4,
     )
     .expect("the buffer matches its size");
-    MulDiv::new()
-        .divide_alpha_inplace(&mut image)
-        .expect("U8x4 has alpha");
+    let done = match step {
+        Alpha::Premultiply => MulDiv::new().multiply_alpha_inplace(&mut image),
+        Alpha::Unpremultiply => MulDiv::new().divide_alpha_inplace(&mut image),
+    };
+    done.expect("U8x4 has alpha");
 }
 
 /// `source` (premultiplied, if it has alpha) resized to `width`x`height`, with Lanczos3.

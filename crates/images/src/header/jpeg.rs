@@ -7,7 +7,7 @@ use crate::{ImageKind, Limits, Refusal};
 const KIND: ImageKind = ImageKind::Jpeg;
 
 fn malformed(reason: &'static str) -> Refusal {
-    Refusal::Malformed { kind: KIND, reason }
+    super::malformed(KIND, reason)
 }
 
 fn unsupported(feature: &'static str) -> Refusal {

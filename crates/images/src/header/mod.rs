@@ -80,6 +80,11 @@ pub(crate) fn read(kind: ImageKind, bytes: &[u8], limits: &Limits) -> Result<Hea
     }
 }
 
+/// A broken container of `kind`.
+fn malformed(kind: ImageKind, reason: &'static str) -> Refusal {
+    Refusal::Malformed { kind, reason }
+}
+
 /// A big-endian u16 at `at`, if the bytes are there.
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(

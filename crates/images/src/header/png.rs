@@ -6,7 +6,7 @@ use crate::{ImageKind, Refusal};
 const KIND: ImageKind = ImageKind::Png;
 
 fn malformed(reason: &'static str) -> Refusal {
-    Refusal::Malformed { kind: KIND, reason }
+    super::malformed(KIND, reason)
 }
 
 pub(super) fn read(bytes: &[u8]) -> Result<Header, Refusal> {

@@ -7,7 +7,7 @@ use crate::{ImageKind, Limits, Refusal};
 const KIND: ImageKind = ImageKind::WebP;
 
 fn malformed(reason: &'static str) -> Refusal {
-    Refusal::Malformed { kind: KIND, reason }
+    super::malformed(KIND, reason)
 }
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Header, Refusal> {
