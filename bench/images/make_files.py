@@ -58,6 +58,19 @@ for i in range(40):
 draw.rectangle((1900, 60, 2500, 600), fill=(29, 155, 240))
 shot.save(out / "screenshot.png")
 
+# The largest PNG the limits admit (33,177,600 px: 7680x4320), with alpha: the worst case for
+# memory among the kinds decoded at full size.
+w, h = 7680, 4320
+Image.merge(
+    "RGBA",
+    [
+        Image.linear_gradient("L").resize((w, h)),
+        Image.radial_gradient("L").resize((w, h)),
+        Image.effect_mandelbrot((w, h), (-2, -1.2, 1, 1.2), 32),
+        Image.linear_gradient("L").rotate(90).resize((w, h)),
+    ],
+).save(out / "alpha-8k.png", compress_level=6)
+
 # An animated GIF: 60 frames of 480x270.
 frames = []
 for i in range(60):

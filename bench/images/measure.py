@@ -24,6 +24,7 @@ FILES = [
     ("photo-48mp.jpg", "48 Mpx (8000x6000) photo-like JPEG, q92, EXIF with GPS, orientation 6"),
     ("photo-48mp-progressive.jpg", "the same 48 Mpx photo, progressive: the worst admitted JPEG for memory"),
     ("screenshot.png", "2560x1600 screenshot PNG, opaque"),
+    ("alpha-8k.png", "7680x4320 PNG with alpha: the most pixels a PNG may have (33 Mpx), decoded whole"),
     ("animated.gif", "480x270 animated GIF, 60 frames"),
     ("bomb-50000x50000.png", "PNG bomb: 50,000 x 50,000 1-bit, 300 KB"),
     ("bomb-20000-frames.gif", "GIF bomb: 20,000 frames of 1000x1000"),

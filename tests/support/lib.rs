@@ -13,3 +13,9 @@ pub mod runtime_api;
 pub mod s3;
 pub mod timeline;
 pub mod verifier;
+
+// docs/images.md's Rust example, compiled with the doc tests (its command is run by
+// tests/images_cli.rs).
+#[doc = include_str!("../../docs/images.md")]
+#[cfg(doctest)]
+pub struct ImagesDocDoctests;
