@@ -1,7 +1,8 @@
 //! The invariants the fuzz targets check (`support/invariants.rs`), run on stable in every
 //! test run: on each event fixture, each hostile event, and each input a fuzzer found
-//! (`tests/fuzz-regressions/{event,event_fields,body,presign,cloudfront}/`, one input per
-//! file, as libFuzzer wrote it); the events of the event targets in every profile.
+//! (`tests/fuzz-regressions/{event,event_fields,body,presign,cloudfront,images}/`, one input
+//! per file, as libFuzzer wrote it); the events of the event targets in every profile; the
+//! image target's seeds (`fuzz/seeds/images/`).
 
 use std::path::Path;
 
@@ -69,6 +70,19 @@ fn what_the_fuzzers_found_stays_fixed() {
                 check_event_as(event.as_deref().unwrap_or_default(), *profile);
             }
         }
+    }
+}
+
+#[test]
+fn the_image_seeds_and_finds_keep_the_image_invariants() {
+    let seeds = inputs("fuzz/seeds/images");
+    assert!(seeds.len() >= 8, "fuzz/seeds/images: {} seeds", seeds.len());
+    for (name, data) in seeds
+        .into_iter()
+        .chain(inputs("tests/fuzz-regressions/images"))
+    {
+        eprintln!("images/{name}");
+        presigner_test_support::images::check_image(&data);
     }
 }
 
