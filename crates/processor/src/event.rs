@@ -1,0 +1,237 @@
+//! The two shapes an upload arrives in, read defensively from untyped JSON:
+//!
+//! - an S3 event notification: `{"Records": [{"eventSource": "aws:s3", "eventName":
+//!   "ObjectCreated:Put", "s3": {"object": {"key", "versionId"?, "size"?}}}]}`, whose keys are
+//!   form-URL-encoded (`+` for a space, `%E3%83%84` for `ツ`);
+//! - an EventBridge event: `{"source": "aws.s3", "detail-type": "Object Created", "detail":
+//!   {"object": {"key", "version-id"?, "size"?}}}`, whose keys are plain.
+//!
+//! Every field is hostile until checked: a wrong type, a missing field or a key that does not
+//! decode makes that record [`Skipped`] with a reason, never a panic. A notification holds at
+//! most [`MAX_RECORDS`] records (S3 sends one); the rest are skipped as a whole.
+
+use serde_json::Value;
+
+/// The most records one notification may carry before it is refused as a whole.
+pub const MAX_RECORDS: usize = 100;
+/// The longest key S3 allows, in bytes (the encoded form may be three times longer).
+const MAX_KEY_BYTES: usize = 1024;
+/// The longest version id accepted (S3's are 32 characters).
+const MAX_VERSION_BYTES: usize = 1024;
+
+/// One object created, as an event named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectCreated {
+    /// The object key, decoded.
+    pub key: String,
+    /// The version the event is about; `None` for an unversioned bucket (or S3's `"null"`).
+    pub version_id: Option<String>,
+    /// The size S3 reported, if any: a hint to refuse early, never trusted for reading.
+    pub size: Option<u64>,
+}
+
+/// Why a record (or a whole event) is not acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// Neither an S3 notification nor an EventBridge event.
+    UnknownShape,
+    /// A notification with more than [`MAX_RECORDS`] records.
+    TooManyRecords,
+    /// A record or event that is not an object creation (a delete, a restore, a test event).
+    NotACreation,
+    /// A record without a usable `key` (missing, not a string, too long, not decodable).
+    BadKey,
+    /// A `versionId` that is not a string of printable ASCII.
+    BadVersion,
+}
+
+impl Skipped {
+    /// A stable name for the log line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Skipped::UnknownShape => "unknown_event_shape",
+            Skipped::TooManyRecords => "too_many_records",
+            Skipped::NotACreation => "not_an_object_creation",
+            Skipped::BadKey => "bad_key",
+            Skipped::BadVersion => "bad_version_id",
+        }
+    }
+}
+
+/// The objects an event names, each read or skipped.
+pub fn objects_created(event: &Value) -> Vec<Result<ObjectCreated, Skipped>> {
+    if let Some(records) = event.get("Records") {
+        let Some(records) = records.as_array() else {
+            return vec![Err(Skipped::UnknownShape)];
+        };
+        if records.len() > MAX_RECORDS {
+            return vec![Err(Skipped::TooManyRecords)];
+        }
+        return records.iter().map(notification_record).collect();
+    }
+    if event.get("detail-type").is_some() || event.get("detail").is_some() {
+        return vec![eventbridge_event(event)];
+    }
+    vec![Err(Skipped::UnknownShape)]
+}
+
+fn notification_record(record: &Value) -> Result<ObjectCreated, Skipped> {
+    let name = record.get("eventName").and_then(Value::as_str);
+    if !name.is_some_and(|n| n.starts_with("ObjectCreated:")) {
+        return Err(Skipped::NotACreation);
+    }
+    let object = record
+        .get("s3")
+        .and_then(|s3| s3.get("object"))
+        .ok_or(Skipped::BadKey)?;
+    let encoded = object
+        .get("key")
+        .and_then(Value::as_str)
+        .ok_or(Skipped::BadKey)?;
+    if encoded.len() > 3 * MAX_KEY_BYTES {
+        return Err(Skipped::BadKey);
+    }
+    let key = form_decode(encoded).ok_or(Skipped::BadKey)?;
+    object_created(key, object.get("versionId"), object.get("size"))
+}
+
+fn eventbridge_event(event: &Value) -> Result<ObjectCreated, Skipped> {
+    if event.get("detail-type").and_then(Value::as_str) != Some("Object Created") {
+        return Err(Skipped::NotACreation);
+    }
+    let object = event
+        .get("detail")
+        .and_then(|d| d.get("object"))
+        .ok_or(Skipped::BadKey)?;
+    let key = object
+        .get("key")
+        .and_then(Value::as_str)
+        .ok_or(Skipped::BadKey)?;
+    object_created(key.to_owned(), object.get("version-id"), object.get("size"))
+}
+
+fn object_created(
+    key: String,
+    version: Option<&Value>,
+    size: Option<&Value>,
+) -> Result<ObjectCreated, Skipped> {
+    if key.is_empty() || key.len() > MAX_KEY_BYTES {
+        return Err(Skipped::BadKey);
+    }
+    let version_id = match version {
+        None | Some(Value::Null) => None,
+        Some(Value::String(v)) if v == "null" || v.is_empty() => None,
+        Some(Value::String(v))
+            if v.len() <= MAX_VERSION_BYTES && v.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Some(v.clone())
+        }
+        Some(_) => return Err(Skipped::BadVersion),
+    };
+    Ok(ObjectCreated {
+        key,
+        version_id,
+        size: size.and_then(Value::as_u64),
+    })
+}
+
+/// Decodes a form-URL-encoded key (`+` is a space, `%XX` a byte); `None` when an escape is
+/// broken or the bytes are not UTF-8.
+pub fn form_decode(encoded: &str) -> Option<String> {
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_decoding() {
+        assert_eq!(
+            form_decode("uploads/a/%E3%83%84%E3%82%A4%E3%83%BC%E3%83%88").as_deref(),
+            Some("uploads/a/ツイート")
+        );
+        assert_eq!(form_decode("a+b%2Bc").as_deref(), Some("a b+c"));
+        assert_eq!(form_decode("a~7Cb").as_deref(), Some("a~7Cb"));
+        for bad in ["%", "%4", "%zz", "%+1", "%FF", "%C3"] {
+            assert_eq!(form_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn hostile_shapes_are_skipped() {
+        for (event, expected) in [
+            (json!(null), Skipped::UnknownShape),
+            (json!([]), Skipped::UnknownShape),
+            (json!({"Records": 1}), Skipped::UnknownShape),
+            (json!({"Records": [1]}), Skipped::NotACreation),
+            (
+                json!({"Records": [{"eventName": "ObjectRemoved:Delete"}]}),
+                Skipped::NotACreation,
+            ),
+            (
+                json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": 5}}}]}),
+                Skipped::BadKey,
+            ),
+            (
+                json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "a", "versionId": 3}}}]}),
+                Skipped::BadVersion,
+            ),
+            (
+                json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "a", "versionId": "a\nb"}}}]}),
+                Skipped::BadVersion,
+            ),
+            (
+                json!({"detail-type": "Object Deleted", "detail": {"object": {"key": "a"}}}),
+                Skipped::NotACreation,
+            ),
+            (
+                json!({"detail-type": "Object Created", "detail": {"object": {}}}),
+                Skipped::BadKey,
+            ),
+            (
+                json!({"detail-type": "Object Created", "detail": {"object": {"key": ""}}}),
+                Skipped::BadKey,
+            ),
+        ] {
+            assert_eq!(objects_created(&event), vec![Err(expected)], "{event}");
+        }
+        let many = json!({"Records": vec![json!({}); MAX_RECORDS + 1]});
+        assert_eq!(objects_created(&many), vec![Err(Skipped::TooManyRecords)]);
+        let long = json!({"detail-type": "Object Created", "detail": {"object": {"key": "k".repeat(1025)}}});
+        assert_eq!(objects_created(&long), vec![Err(Skipped::BadKey)]);
+    }
+
+    #[test]
+    fn the_null_version_is_no_version_and_sizes_are_hints() {
+        let event = json!({"Records": [{"eventName": "ObjectCreated:Post", "s3": {"object": {"key": "k", "versionId": "null", "size": "big"}}}]});
+        assert_eq!(
+            objects_created(&event),
+            vec![Ok(ObjectCreated {
+                key: "k".into(),
+                version_id: None,
+                size: None
+            })]
+        );
+    }
+}
