@@ -58,7 +58,7 @@ impl Skipped {
     }
 }
 
-/// The objects an event names, each read or skipped.
+/// The objects an event names, each read or skipped; never empty.
 pub fn objects_created(event: &Value) -> Vec<Result<ObjectCreated, Skipped>> {
     if let Some(records) = event.get("Records") {
         let Some(records) = records.as_array() else {
@@ -66,6 +66,10 @@ pub fn objects_created(event: &Value) -> Vec<Result<ObjectCreated, Skipped>> {
         };
         if records.len() > MAX_RECORDS {
             return vec![Err(Skipped::TooManyRecords)];
+        }
+        // Every event is answered by at least one report (one log line).
+        if records.is_empty() {
+            return vec![Err(Skipped::UnknownShape)];
         }
         return records.iter().map(notification_record).collect();
     }
@@ -184,6 +188,11 @@ mod tests {
             (json!(null), Skipped::UnknownShape),
             (json!([]), Skipped::UnknownShape),
             (json!({"Records": 1}), Skipped::UnknownShape),
+            (json!({"Records": []}), Skipped::UnknownShape),
+            (
+                json!({"Service": "Amazon S3", "Event": "s3:TestEvent"}),
+                Skipped::UnknownShape,
+            ),
             (json!({"Records": [1]}), Skipped::NotACreation),
             (
                 json!({"Records": [{"eventName": "ObjectRemoved:Delete"}]}),
