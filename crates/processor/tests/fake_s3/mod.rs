@@ -4,6 +4,9 @@
 //! demand (500, 403 on a chosen request). Path-style only. Every request's presigned URL is
 //! checked by the test support's independent SigV4 verifier; a bad one gets 403.
 
+// Each test file and the cold-start example use part of it.
+#![allow(dead_code)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
