@@ -82,16 +82,18 @@ mod backend {
     /// The client: one agent, its connections kept between requests and invocations.
     pub struct Client(ureq::Agent);
 
-    impl Client {
+    impl Default for Client {
         /// A client that hands every status back as a response, not an error.
-        pub fn new() -> Self {
+        fn default() -> Self {
             let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(Some(TIMEOUT))
                 .build();
             Client(config.into())
         }
+    }
 
+    impl Client {
         /// Sends `request`, reading at most `cap` bytes of the answer's body.
         pub fn send(&self, request: Request<'_>, cap: u64) -> Result<Response, TransportError> {
             let mut builder = ureq::http::Request::builder()
@@ -140,14 +142,10 @@ mod backend {
     use super::{read_capped, Request, Response, TransportError, TIMEOUT};
 
     /// The client: minreq opens a connection per request.
+    #[derive(Default)]
     pub struct Client;
 
     impl Client {
-        /// The client.
-        pub fn new() -> Self {
-            Client
-        }
-
         /// Sends `request`, reading at most `cap` bytes of the answer's body.
         pub fn send(&self, request: Request<'_>, cap: u64) -> Result<Response, TransportError> {
             let method = match request.method {

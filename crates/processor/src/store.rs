@@ -71,7 +71,7 @@ impl Store {
         Store {
             presigner,
             bucket,
-            client: Client::new(),
+            client: Client::default(),
         }
     }
 
