@@ -139,29 +139,13 @@ fn object_created(
     })
 }
 
-/// Decodes a form-URL-encoded key (`+` is a space, `%XX` a byte); `None` when an escape is
-/// broken or the bytes are not UTF-8.
+/// Decodes a form-URL-encoded key (`+` is a space, `%XX` a byte); `None` when the bytes are
+/// not UTF-8. A broken escape (`%zz`) stays as it is, and no upload key may hold a `%`.
 pub fn form_decode(encoded: &str) -> Option<String> {
-    let bytes = encoded.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let hex = std::str::from_utf8(hex).ok()?;
-                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(&encoded.replace('+', " "))
+        .decode_utf8()
+        .ok()
+        .map(|key| key.into_owned())
 }
 
 #[cfg(test)]
@@ -177,7 +161,11 @@ mod tests {
         );
         assert_eq!(form_decode("a+b%2Bc").as_deref(), Some("a b+c"));
         assert_eq!(form_decode("a~7Cb").as_deref(), Some("a~7Cb"));
-        for bad in ["%", "%4", "%zz", "%+1", "%FF", "%C3"] {
+        for broken in ["%", "%4", "%zz"] {
+            assert_eq!(form_decode(broken).as_deref(), Some(broken));
+        }
+        assert_eq!(form_decode("%+1").as_deref(), Some("% 1"));
+        for bad in ["%FF", "%C3", "a%80"] {
             assert_eq!(form_decode(bad), None, "{bad}");
         }
     }

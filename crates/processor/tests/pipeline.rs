@@ -392,6 +392,9 @@ fn keys_outside_the_prefix_and_other_events_are_ignored_without_a_request() {
         // `+` is a space in a notification's key, and a space is no tweetId.
         notification(&format!("uploads/{FOLDER}/a+b"), None, 1),
         notification("uploads/a%7Cb/t", None, 1),
+        // A broken escape stays as it is, and `%` is in no id; bytes that are not UTF-8.
+        notification(&format!("uploads/{FOLDER}/t%zz"), None, 1),
+        notification(&format!("uploads/{FOLDER}/t%FF"), None, 1),
         json!({"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"object": {"key": "uploads/u/t"}}}]}),
         json!({"detail-type": "Object Deleted", "detail": {"object": {"key": "uploads/u/t"}}}),
         json!({"hello": "world"}),
