@@ -3,7 +3,9 @@
 //! first invocation's time (event handed out to response: HEAD, GET, the image core, three
 //! PUTs, DELETE) and the process's peak RSS (`VmHWM`), each a fresh process, as Lambda runs
 //! a cold sandbox. S3 is the tests' fake versioned S3 on loopback over plain HTTP (so no TLS
-//! handshake is in these figures); the Runtime API is the tests' emulator.
+//! handshake is in these figures, but the connections each client opens for the five requests
+//! of an image are counted: each would be a TLS handshake against S3); the Runtime API is the
+//! tests' emulator.
 //!
 //! Usage (bench/processor/run builds the bootstraps and calls this):
 //!   cargo run -p presigner-processor --example cold_start -- RUNS LABEL=BOOTSTRAP...
@@ -73,8 +75,9 @@ fn classes() -> Vec<Class> {
     ]
 }
 
-/// One cold process: (spawn → first /next, handed out → response, VmHWM in KiB).
-fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64) {
+/// One cold process: (spawn → first /next, handed out → response, VmHWM in KiB, TCP
+/// connections opened to S3).
+fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize) {
     let s3 = fake_s3::FakeS3::start();
     let key = "uploads/u1/t1";
     let version = s3.upload(key, class.content_type, &class.bytes);
@@ -115,7 +118,7 @@ fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64) {
     let timeline = api.timeline();
     let init = timeline.next_requested[0] - started;
     let invoke = timeline.responded[0].1 - timeline.served[0].1;
-    (init, invoke, hwm)
+    (init, invoke, hwm, s3.connections())
 }
 
 fn median_range<T: Ord + Copy>(mut values: Vec<T>) -> (T, T, T) {
@@ -144,23 +147,25 @@ fn main() {
         })
         .collect();
     let classes = classes();
-    println!("| client | size (bytes) | image | cold start: init (ms) | first invoke (ms) | peak RSS (MiB) |");
-    println!("|---|---:|---|---:|---:|---:|");
+    println!("| client | size (bytes) | image | cold start: init (ms) | first invoke (ms) | peak RSS (MiB) | connections to S3 |");
+    println!("|---|---:|---|---:|---:|---:|---:|");
     for (label, path) in &bootstraps {
         let size = std::fs::metadata(path).expect("the bootstrap").len();
         for class in &classes {
             let (mut inits, mut invokes, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+            let mut connections = 0;
             for _ in 0..runs {
-                let (init, invoke, hwm) = cold_run(path, class);
+                let (init, invoke, hwm, opened) = cold_run(path, class);
                 inits.push(init);
                 invokes.push(invoke);
                 rss.push(hwm);
+                connections = opened;
             }
             let (i, i_lo, i_hi) = median_range(inits);
             let (v, v_lo, v_hi) = median_range(invokes);
             let (r, r_lo, r_hi) = median_range(rss);
             println!(
-                "| {label} | {size} | {} ({} bytes) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) |",
+                "| {label} | {size} | {} ({} bytes) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) | {connections} |",
                 class.name,
                 class.bytes.len(),
                 ms(i),

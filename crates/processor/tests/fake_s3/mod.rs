@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -60,6 +61,7 @@ struct State {
 pub struct FakeS3 {
     pub port: u16,
     state: Arc<Mutex<State>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl FakeS3 {
@@ -68,13 +70,25 @@ impl FakeS3 {
         let port = listener.local_addr().unwrap().port();
         let state: Arc<Mutex<State>> = Arc::default();
         let shared = state.clone();
+        let connections: Arc<AtomicUsize> = Arc::default();
+        let counted = connections.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                counted.fetch_add(1, Ordering::SeqCst);
                 let shared = shared.clone();
                 thread::spawn(move || serve(stream, port, shared));
             }
         });
-        FakeS3 { port, state }
+        FakeS3 {
+            port,
+            state,
+            connections,
+        }
+    }
+
+    /// How many TCP connections clients have opened so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     pub fn endpoint(&self) -> String {
