@@ -31,6 +31,8 @@ pub struct Response {
     pub status: u16,
     /// The `Content-Type` header, if it was text.
     pub content_type: Option<String>,
+    /// The `x-amz-version-id` header, if it was text.
+    pub version_id: Option<String>,
     /// The body, or the news that it is longer than the cap.
     pub body: Body,
 }
@@ -107,16 +109,21 @@ mod backend {
                 .map_err(|_| TransportError("the request could not be built".to_owned()))?;
             let mut response = self.0.run(http_request).map_err(|e| classify(&e))?;
             let status = response.status().as_u16();
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let content_type = header("content-type");
+            let version_id = header("x-amz-version-id");
             let body = read_capped(response.body_mut().as_reader(), cap)
                 .map_err(|e| TransportError(format!("reading the body: {}", e.kind())))?;
             Ok(Response {
                 status,
                 content_type,
+                version_id,
                 body,
             })
         }
@@ -165,6 +172,7 @@ mod backend {
                 .map_err(|_| TransportError("HTTP client error".to_owned()))?;
             let status = response.status_code as u16;
             let content_type = response.headers.get("content-type").cloned();
+            let version_id = response.headers.get("x-amz-version-id").cloned();
             let body = if request.method == "HEAD" {
                 super::Body::Read(Vec::new())
             } else {
@@ -174,6 +182,7 @@ mod backend {
             Ok(Response {
                 status,
                 content_type,
+                version_id,
                 body,
             })
         }

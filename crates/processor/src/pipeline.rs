@@ -129,6 +129,9 @@ fn publish(
         return Ok(Outcome::AlreadyDecided);
     }
     let cap = settings.limits.max_bytes;
+    // The version to delete: the event's, or else the one S3 says it served, so that even an
+    // event without a version id never leaves the bytes behind a delete marker.
+    let mut served_version = None;
     let result = match object.size {
         // S3's own figure: refuse without reading. Below the cap it is only a hint.
         Some(size) if size > cap => Err(Refusal::TooManyBytes {
@@ -138,19 +141,25 @@ fn publish(
         _ => match store.get(&upload_key, version, cap)? {
             Fetched::Missing => return Ok(Outcome::UploadGone),
             Fetched::Found {
-                body: Body::TooLarge,
-                ..
-            } => Err(Refusal::TooManyBytes {
-                bytes: cap + 1,
-                limit: cap,
-            }),
-            Fetched::Found {
-                body: Body::Read(bytes),
+                body,
                 content_type,
-            } => DeclaredType::from_media_type(content_type.as_deref().unwrap_or(""))
-                .and_then(|declared| process(&bytes, declared, settings)),
+                version_id,
+            } => {
+                served_version = version_id;
+                match body {
+                    Body::TooLarge => Err(Refusal::TooManyBytes {
+                        bytes: cap + 1,
+                        limit: cap,
+                    }),
+                    Body::Read(bytes) => {
+                        DeclaredType::from_media_type(content_type.as_deref().unwrap_or(""))
+                            .and_then(|declared| process(&bytes, declared, settings))
+                    }
+                }
+            }
         },
     };
+    let version = version.or(served_version.as_deref());
     let plan = plan(upload, version, &result);
     drop(result);
     let mut status_written = Written::Created;

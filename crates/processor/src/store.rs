@@ -28,6 +28,8 @@ pub enum Fetched {
     Found {
         /// Its `Content-Type`.
         content_type: Option<String>,
+        /// The version S3 says it served (`x-amz-version-id`), if any.
+        version_id: Option<String>,
         /// Its bytes, or the news that they are over the cap.
         body: Body,
     },
@@ -84,6 +86,7 @@ impl Store {
         match response.status {
             200 => Ok(Fetched::Found {
                 content_type: response.content_type,
+                version_id: response.version_id,
                 body: response.body,
             }),
             404 => Ok(Fetched::Missing),

@@ -166,6 +166,17 @@ fn a_notification_with_an_encoded_key_publishes_and_deletes_the_exact_version() 
 }
 
 #[test]
+fn an_event_without_a_version_deletes_the_version_s3_served() {
+    let s3 = FakeS3::start();
+    s3.upload(&upload_key(), "image/jpeg", &photo());
+    let event = eventbridge(&upload_key(), None, 1);
+    assert_eq!(one(run(&store(&s3.env()), &event)), Ok(Outcome::Published));
+    assert_published(&s3);
+    // No delete marker (the fake keeps one as an empty version): the bytes are gone.
+    assert!(s3.versions(&upload_key()).is_empty());
+}
+
+#[test]
 fn an_eventbridge_event_publishes_the_same_way() {
     let s3 = FakeS3::start();
     let version = s3.upload(&upload_key(), "image/jpeg", &photo());
