@@ -84,14 +84,7 @@ fn notification_record(record: &Value) -> Result<ObjectCreated, Skipped> {
     if !name.is_some_and(|n| n.starts_with("ObjectCreated:")) {
         return Err(Skipped::NotACreation);
     }
-    let object = record
-        .get("s3")
-        .and_then(|s3| s3.get("object"))
-        .ok_or(Skipped::BadKey)?;
-    let encoded = object
-        .get("key")
-        .and_then(Value::as_str)
-        .ok_or(Skipped::BadKey)?;
+    let (object, encoded) = object_and_key(record, "/s3/object")?;
     if encoded.len() > 3 * MAX_KEY_BYTES {
         return Err(Skipped::BadKey);
     }
@@ -103,15 +96,18 @@ fn eventbridge_event(event: &Value) -> Result<ObjectCreated, Skipped> {
     if event.get("detail-type").and_then(Value::as_str) != Some("Object Created") {
         return Err(Skipped::NotACreation);
     }
-    let object = event
-        .get("detail")
-        .and_then(|d| d.get("object"))
-        .ok_or(Skipped::BadKey)?;
+    let (object, key) = object_and_key(event, "/detail/object")?;
+    object_created(key.to_owned(), object.get("version-id"), object.get("size"))
+}
+
+/// The object at `pointer` in `event`, and its `key` as a string.
+fn object_and_key<'a>(event: &'a Value, pointer: &str) -> Result<(&'a Value, &'a str), Skipped> {
+    let object = event.pointer(pointer).ok_or(Skipped::BadKey)?;
     let key = object
         .get("key")
         .and_then(Value::as_str)
         .ok_or(Skipped::BadKey)?;
-    object_created(key.to_owned(), object.get("version-id"), object.get("size"))
+    Ok((object, key))
 }
 
 fn object_created(
