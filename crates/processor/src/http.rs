@@ -148,9 +148,11 @@ mod backend {
 mod backend {
     use super::{read_capped, Request, Response, TransportError, TIMEOUT};
 
-    /// The client: minreq opens a connection per request.
+    /// The client: minreq opens a connection per request, so it holds nothing.
     #[derive(Default)]
-    pub struct Client;
+    pub struct Client {
+        _stateless: (),
+    }
 
     impl Client {
         /// Sends `request`, reading at most `cap` bytes of the answer's body.
