@@ -216,7 +216,12 @@ fn serve(stream: TcpStream, port: u16, state: Arc<Mutex<State>>) {
             return;
         }
         let (status, extra, reply) = answer(&method, &target, &headers, body, port, &state);
-        let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", reply.len());
+        // As S3 answers a DELETE: 204 and no Content-Length (a client must not wait for a body).
+        let mut head = if status == 204 {
+            "HTTP/1.1 204 No Content\r\n".to_owned()
+        } else {
+            format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", reply.len())
+        };
         for (name, value) in extra {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
