@@ -358,6 +358,65 @@ fn refused_uploads_are_deleted_and_say_why() {
     }
 }
 
+/// The limit classes, with limits small enough to meet on small images (the processor hands
+/// every refusal the same way; its reason is the core's).
+#[test]
+fn refusals_by_limit_are_deleted_and_say_why() {
+    use presigner_test_support::images::{animated_gif, icc_app2, icc_profile};
+    let limits = presigner_images::Limits::default();
+    let small = jpeg(64, 64, &rgb(64, 64, quadrants(64, 64)), false);
+    for (content_type, bytes, limits, reason) in [
+        (
+            "image/jpeg",
+            small.clone(),
+            presigner_images::Limits {
+                max_pixels_jpeg: 1000,
+                ..limits
+            },
+            "too_many_pixels",
+        ),
+        (
+            "image/gif",
+            animated_gif(8, 8, &[[255, 0, 0], [0, 255, 0], [0, 0, 255]]),
+            presigner_images::Limits {
+                max_frames: 2,
+                ..limits
+            },
+            "too_many_frames",
+        ),
+        (
+            "image/jpeg",
+            jpeg(64, 64, &rgb(64, 64, quadrants(64, 64)), true),
+            presigner_images::Limits {
+                max_jpeg_scans: 1,
+                ..limits
+            },
+            "too_many_scans",
+        ),
+        (
+            "image/jpeg",
+            with_segments(&small, &[(0xE2, icc_app2(&icc_profile(b"RGB ")))]),
+            presigner_images::Limits {
+                max_icc_bytes: 16,
+                ..limits
+            },
+            "icc_too_large",
+        ),
+    ] {
+        let settings = Settings {
+            limits,
+            ..Default::default()
+        };
+        let s3 = FakeS3::start();
+        let version = s3.upload(&upload_key(), content_type, &bytes);
+        let event = eventbridge(&upload_key(), Some(&version), bytes.len() as u64);
+        let outcome = one(handle_event(&store(&s3.env()), &settings, &event));
+        assert_eq!(outcome, Ok(Outcome::Refused(reason)), "{reason}");
+        assert_eq!(status(&s3)["reason"], reason);
+        assert_eq!(s3.keys(), [image_key("status.json")], "{reason}");
+    }
+}
+
 #[test]
 fn an_upload_over_the_byte_cap_is_refused_whatever_its_event_says() {
     let settings = Settings {
