@@ -1,8 +1,10 @@
 // A front end of one's own on another local port, in real headless Chromium: a page served by
 // a Node server on a free port of `localhost` (another origin than the dev server's
-// 127.0.0.1:API_PORT, as a Vite or Next dev server is) signs in, uploads with a PUT and with a
-// FormData POST form, and loads the timeline's images, with no proxy. Each step must succeed
-// and be readable by the page (no "Failed to fetch": the form's 204 included). Then the same
+// 127.0.0.1:API_PORT, as a Vite or Next dev server is) imports `@presigner/client` as a module
+// from the dev server (a cross-origin module import), signs in, uploads with a PUT and with a
+// POST form through the client, and loads the timeline's images through its `downloadUrls`,
+// with no proxy. Each step must succeed and be readable by the page (no "Failed to fetch": the
+// form's 204 included). Then the same
 // page served from `http://evil.test:PORT` (Chromium maps the name to 127.0.0.1, so the origin
 // is not a loopback one) cannot call the API at all: the dev server answers only loopback
 // origins and --cors-origin ones.
@@ -40,24 +42,19 @@ async function frontEnd(api) {
       out.steps.push([name, "threw: " + e.message]);
     }
   };
-  const api_ = (route, body) =>
-    fetch(api + "/api/" + route, { method: "POST", headers: auth, body: JSON.stringify(body) }).then((r) => r.json());
+  // The client, imported from the dev server as a front end's page would import it.
+  const { createClient } = await import(api + "/client/index.js");
+  const client = createClient({ baseUrl: api, getToken: () => auth.Authorization.slice("Bearer ".length) });
   await step("put", async () => {
-    const up = await api_("upload_url", { tweetId, contentType: file.type, contentLength: file.size });
-    const { "Content-Length": _, ...headers } = up.headers;
-    return (await fetch(up.presignedUrl, { method: "PUT", headers, body: file })).status;
+    const done = await client.uploadImage(file, { tweetId });
+    return done.size === file.size ? 200 : "stored " + done.size + " bytes";
   });
   await step("form", async () => {
-    const form = await api_("upload_form", { tweetId: tweetId + "-form", contentType: file.type });
-    const data = new FormData();
-    for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
-    data.append("file", file);
-    return (await fetch(form.url, { method: "POST", body: data })).status;
+    const done = await client.uploadImageWithForm(file, { tweetId: tweetId + "-form" });
+    return done.size === file.size ? 204 : "stored " + done.size + " bytes";
   });
   await step("timeline", async () => {
-    const { presignedUrls } = await api_("download_urls", {
-      images: [{ userId: "dana", tweetId }, { userId: "dana", tweetId: tweetId + "-form" }],
-    });
+    const presignedUrls = await client.downloadUrls([{ userId: "dana", tweetId }, { userId: "dana", tweetId: tweetId + "-form" }]);
     const fetched = await Promise.all(presignedUrls.map(async (u) => {
       const r = await fetch(u);
       return r.status + ":" + (await r.arrayBuffer()).byteLength;
@@ -87,9 +84,9 @@ try {
   await page.goto(origin + "/");
   const { steps } = await page.evaluate(frontEnd, apiUrl);
   const got = Object.fromEntries(steps);
-  check(`a page on ${origin}: the PUT is stored and its answer readable`, got.put === 200, String(got.put));
-  check(`a page on ${origin}: the form is stored and its 204 readable`, got.form === 204, String(got.form));
-  check(`a page on ${origin}: the timeline's images load`, got.timeline === "200:69 200:69 img:1x1", String(got.timeline));
+  check(`a page on ${origin}: the client's PUT is stored and its answer readable`, got.put === 200, String(got.put));
+  check(`a page on ${origin}: the client's form is stored and its 204 readable`, got.form === 204, String(got.form));
+  check(`a page on ${origin}: the timeline's images load through the client's downloadUrls`, got.timeline === "200:69 200:69 img:1x1", String(got.timeline));
 
   const evil = await (await browser.newContext()).newPage();
   await evil.goto(`http://evil.test:${port}/`);
