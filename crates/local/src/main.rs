@@ -150,6 +150,8 @@ async fn run() -> Result<(), String> {
     )
     .map_err(|e| format!("configuration error: {e}"))?;
     let download_expiry = settings.config.expiry.secs();
+    let notifications = local::pipeline::processor_notifications(o.s3_port)
+        .map_err(|e| format!("configuration error: {e}"))?;
     let app = Arc::new(App::new(settings.config).map_err(|e| e.to_string())?);
     let origins = Arc::new(settings.origins);
 
@@ -174,6 +176,10 @@ async fn run() -> Result<(), String> {
         o.s3_port,
         local::BUCKET,
         o.data_dir.display()
+    );
+    println!(
+        "  pipeline    every upload under {} is processed as the processor Lambda does it: images/<folder>/<tweetId>/display, thumb, status.json",
+        local::pipeline::UPLOAD_PREFIX
     );
     if edge_listener.is_some() {
         println!(
@@ -201,7 +207,14 @@ async fn run() -> Result<(), String> {
     let data_dir = o.data_dir.clone();
     let s3_origins = origins.clone();
     let s3 = tokio::spawn(async move {
-        local::serve_s3(s3_listener, &data_dir, &[local::BUCKET], &s3_origins).await
+        local::serve_s3_notifying(
+            s3_listener,
+            &data_dir,
+            &[local::BUCKET],
+            &s3_origins,
+            Some(notifications),
+        )
+        .await
     });
     let api = tokio::spawn(local::serve_api(api_listener, app, origins.clone()));
     let edge = match (edge_listener, edge_key) {
