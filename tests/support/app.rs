@@ -187,6 +187,16 @@ pub fn expected_download_url(key: &str) -> String {
     signed_by_the_library(Method::Get, key, &[], &DOWNLOAD_QUERY, 3600 + 1800)
 }
 
+/// What every download URL signs besides the key under the image pipeline: only the
+/// `Cache-Control` (each object carries its own verified type).
+pub const PIPELINE_DOWNLOAD_QUERY: [(&str, &str); 1] =
+    [("response-cache-control", "private, max-age=1800")];
+
+/// [`expected_download_url`] under the image pipeline.
+pub fn expected_pipeline_download_url(key: &str) -> String {
+    signed_by_the_library(Method::Get, key, &[], &PIPELINE_DOWNLOAD_QUERY, 3600 + 1800)
+}
+
 /// The URL the handler should have made, signed directly by the library: a constrained
 /// upload (its `headers` hold `if-none-match`) lives `UPLOAD_URL_EXPIRES_SECONDS`' 300 s,
 /// anything else the original's 1800 s.
