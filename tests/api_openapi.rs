@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use presigner::lambda::Event;
-use presigner_test_support::app::{app, call_with, original, Answer};
+use presigner_test_support::app::{app, call_with, original, pipeline, Answer};
 use presigner_test_support::events::event;
-use presigner_test_support::openapi::{check, documented, Documented};
+use presigner_test_support::openapi::{check, check_schema, documented, Documented};
 use serde_json::{json, Value};
 
 /// Who sends a request.
@@ -116,18 +116,20 @@ fn every_answer_the_document_lists_is_one_a_request_gets() {
         ]),
         "the routes the handler knows (crates/presigner/src/api/routes.rs)"
     );
-    let app = app();
-    for d in &all {
-        if d.status == 500 {
-            let (headers, body) = internal_error();
-            let route = d.path.as_str();
-            let method = d.method.to_ascii_uppercase();
-            check(route, &method, 500, &headers, Some(body)).unwrap();
-            continue;
+    // With the image pipeline (the default) and without (the original's keys).
+    for app in [pipeline(&[]), app()] {
+        for d in &all {
+            if d.status == 500 {
+                let (headers, body) = internal_error();
+                let route = d.path.as_str();
+                let method = d.method.to_ascii_uppercase();
+                check(route, &method, 500, &headers, Some(body)).unwrap();
+                continue;
+            }
+            // call_with checks the answer against the document; here, that it is the one listed.
+            let a = call_with(&app, request_for(d));
+            assert_eq!(a.status, u64::from(d.status), "{d:?}: {:?}", a.body);
         }
-        // call_with checks the answer against the document; here, that it is the one listed.
-        let a = call_with(&app, request_for(d));
-        assert_eq!(a.status, u64::from(d.status), "{d:?}: {:?}", a.body);
     }
     // Every operation has its answers, and every POST the same errors.
     for path in &paths {
@@ -307,4 +309,98 @@ fn the_check_rejects_what_the_document_does_not_say() {
     headers.remove("content-type");
     assert!(check("/api/upload_url", "OPTIONS", 204, &headers, Some("{}")).is_err());
     check("/api/upload_url", "OPTIONS", 204, &headers, None).unwrap();
+}
+
+/// The pipeline's answers as the handler writes them pass, and each wrong shape of their new
+/// fields fails.
+#[test]
+fn the_pipelines_fields_are_checked() {
+    let app = pipeline(&[]);
+    let post = |path: &str, body: Value| {
+        let a = call_with(&app, request("POST", path, &body, Who::SignedIn));
+        assert_eq!(a.status, 200, "{:?}", a.body);
+        a
+    };
+    let one = post(
+        "/api/download_url",
+        json!({"userId": "alice", "tweetId": "t", "size": "thumb"}),
+    );
+    let many = post(
+        "/api/download_urls",
+        json!({"images": [{"userId": "alice", "tweetId": "a"}], "size": "thumb"}),
+    );
+    let form = post("/api/upload_form", good_body("/api/upload_form"));
+    let upload = post("/api/upload_url", good_body("/api/upload_url"));
+    let status_url = one.json()["statusUrl"].clone();
+    let variant_url = one.json()["presignedUrl"].clone();
+    assert!(upload.json()["statusUrl"].is_string(), "{:?}", upload.body);
+    type Edit<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(&str, &Answer, Edit); 8] = [
+        ("/api/download_url", &one, &|b| {
+            b["statusUrl"] = variant_url.clone()
+        }),
+        ("/api/download_url", &one, &|b| b["statusUrl"] = json!(7)),
+        ("/api/download_urls", &many, &|b| {
+            b["statusUrls"] = json!([])
+        }),
+        ("/api/download_urls", &many, &|b| {
+            b["statusUrls"] = json!(["x"])
+        }),
+        ("/api/download_urls", &many, &|b| {
+            b["statusUrl"] = status_url.clone()
+        }),
+        ("/api/upload_url", &upload, &|b| {
+            b["statusUrl"] = json!("https://x/")
+        }),
+        ("/api/upload_form", &form, &|b| b["statusUrl"] = json!(null)),
+        ("/api/upload_form", &form, &|b| {
+            b["fields"]["key"] = json!("images/a/t/display")
+        }),
+    ];
+    for (path, real, edit) in cases {
+        let mut body = real.json();
+        check(path, "POST", 200, &real.headers, Some(&body.to_string()))
+            .expect("the real answer passes");
+        edit(&mut body);
+        let why = check(path, "POST", 200, &real.headers, Some(&body.to_string()))
+            .expect_err(&format!("{path}: {body} accepted"));
+        assert!(why.contains("does not match"), "{why}");
+    }
+}
+
+/// `ImageStatus`, the status object the processor writes: both states pass, and what the
+/// document does not say fails. (The processor's real objects are checked against it in
+/// crates/processor/tests.)
+#[test]
+fn image_status_has_two_states() {
+    let variant = json!({"type": "image/jpeg", "width": 400, "height": 300, "bytes": 20_000});
+    let ready = json!({"state": "ready", "variants": {"display": variant, "thumb": variant}});
+    let refused = json!({"state": "refused", "reason": "type_mismatch",
+                         "message": "declared image/png but the bytes are a JPEG image"});
+    check_schema("ImageStatus", &ready).unwrap();
+    check_schema("ImageStatus", &refused).unwrap();
+    let mut wrong = Vec::new();
+    let mut edit = |base: &Value, f: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        f(&mut v);
+        wrong.push(v);
+    };
+    edit(&ready, &|v| v["state"] = json!("processing"));
+    edit(&ready, &|v| {
+        v["variants"].as_object_mut().unwrap().remove("thumb");
+    });
+    edit(&ready, &|v| {
+        v["variants"]["display"]["type"] = json!("text/html")
+    });
+    edit(&ready, &|v| v["variants"]["thumb"]["width"] = json!(0));
+    edit(&ready, &|v| v["reason"] = json!("empty"));
+    edit(&refused, &|v| {
+        v.as_object_mut().unwrap().remove("reason");
+    });
+    edit(&refused, &|v| v["reason"] = json!("Not A Code"));
+    edit(&refused, &|v| v["message"] = json!(""));
+    edit(&refused, &|v| v["state"] = json!("ready"));
+    for v in &wrong {
+        assert!(check_schema("ImageStatus", v).is_err(), "{v} accepted");
+    }
 }

@@ -61,6 +61,8 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         (None, Some(("URL_EXPIRES_SECONDS", "604801")), "presigner: configuration error: URL_EXPIRES_SECONDS: expiry 604801 s is out of range: give 1 to 604800 seconds (7 days)"),
         (None, Some(("S3_ENDPOINT_URL", "minio:9000")), "presigner: configuration error: S3_ENDPOINT_URL: invalid endpoint URL: it must start with http:// or https://"),
         (None, Some(("TRUST_BODY_USER_ID", "maybe")), "presigner: configuration error: TRUST_BODY_USER_ID: \"maybe\" is not true or false"),
+        (None, Some(("MAX_UPLOAD_BYTES", "26214401")), "presigner: configuration error: MAX_UPLOAD_BYTES: 26214401 is over 26214400 (25 MiB), the largest upload the image pipeline processes: use at most that, or IMAGE_PIPELINE=off"),
+        (None, Some(("IMAGE_PIPELINE", "no")), "presigner: configuration error: IMAGE_PIPELINE: \"no\" must be on (uploads become verified variants) or off (the original contract: images stored and served as uploaded)"),
     ] {
         let mut cmd = bootstrap();
         lambda_env(&mut cmd, "127.0.0.1:9");
@@ -107,8 +109,12 @@ fn invocations_through_the_runtime_api_log_one_line_each_and_nothing_secret() {
     assert_eq!(ok["headers"]["access-control-allow-origin"], "*");
     let body: Value = serde_json::from_str(ok["body"].as_str().unwrap()).unwrap();
     let url = body["presignedUrl"].as_str().unwrap();
-    assert!(url.starts_with("https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/images/7d8ca528-4931-4254-9273-ea5ee853f271/test_id.png?"), "{url}");
+    // The image pipeline is the bootstrap's own default: the upload goes to the private
+    // prefix, and the answer names the status object the processor will write.
+    assert!(url.starts_with("https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/uploads/7d8ca528-4931-4254-9273-ea5ee853f271/test_id?"), "{url}");
     assert!(url.contains("X-Amz-Security-Token=session-token-value&"));
+    let status_url = body["statusUrl"].as_str().unwrap();
+    assert!(status_url.starts_with("https://presigner-test-bucket.s3.ap-northeast-1.amazonaws.com/images/7d8ca528-4931-4254-9273-ea5ee853f271/test_id/status.json?"), "{status_url}");
     let statuses: Vec<Value> = responses
         .iter()
         .map(|(_, r)| serde_json::from_str::<Value>(r).unwrap()["statusCode"].clone())

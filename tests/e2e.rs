@@ -17,8 +17,10 @@ use serde_json::{json, Value};
 /// (path style) or `localhost` (virtual-hosted: `presigner-local.localhost:PORT`).
 fn app(s3: &LocalS3, endpoint_host: &str, extra: &[(&str, &str)]) -> App {
     let mut env = local::lambda_env(s3.port);
-    // These events carry no authorizer: the body names the user, as in the original.
+    // These events carry no authorizer: the body names the user, as in the original; and
+    // the local S3 runs no processor, so the original's one object per image.
     env.push(("TRUST_BODY_USER_ID", "true".to_owned()));
+    env.push(("IMAGE_PIPELINE", "off".to_owned()));
     for (k, v) in &mut env {
         if *k == "S3_ENDPOINT_URL" {
             *v = format!("http://{endpoint_host}:{}", s3.port);

@@ -56,6 +56,8 @@ fn app(stack: &Stack, access: &str) -> App {
     };
     let mut env = local::lambda_env_with(stack.s3.port, Some(&settings));
     env.push(("DOWNLOAD_ACCESS", access.to_owned()));
+    // The local S3 runs no processor: the original's one object per image.
+    env.push(("IMAGE_PIPELINE", "off".to_owned()));
     let config =
         Config::from_lookup(|n| env.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone())).unwrap();
     App::new(config).unwrap()

@@ -24,10 +24,11 @@ pub const NOW: &str = "20261125T120000Z";
 
 pub const SUB: &str = "7d8ca528-4931-4254-9273-ea5ee853f271";
 
-/// The two documented switches back to the original's contract.
-pub const ORIGINAL: [(&str, &str); 2] = [
+/// The three documented switches back to the original's contract.
+pub const ORIGINAL: [(&str, &str); 3] = [
     ("TRUST_BODY_USER_ID", "true"),
     ("REQUIRE_UPLOAD_CONSTRAINTS", "false"),
+    ("IMAGE_PIPELINE", "off"),
 ];
 
 pub fn config(extra: &[(&str, &str)]) -> Config {
@@ -39,19 +40,29 @@ pub fn config_error(extra: &[(&str, &str)]) -> ConfigError {
     config_result(extra).expect_err("a configuration error")
 }
 
+/// The image pipeline's switch as most API tests set it: `off`, whose one object per image
+/// (`images/{folder}/{tweetId}.png`) the tests of access, identity, bodies and windows name.
+/// The pipeline (the deployed default) is tested in `tests/api_pipeline.rs` with [`PIPELINE`].
+pub const KEYS_OF_THE_ORIGINAL: (&str, &str) = ("IMAGE_PIPELINE", "off");
+
+/// The image pipeline switched on, as deployed by default.
+pub const PIPELINE: (&str, &str) = ("IMAGE_PIPELINE", "on");
+
 fn config_result(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let mut env: BTreeMap<&str, &str> = [
         ("S3_BUCKET_NAME", BUCKET),
         ("AWS_REGION", REGION),
         ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
         ("AWS_SECRET_ACCESS_KEY", SECRET),
+        KEYS_OF_THE_ORIGINAL,
     ]
     .into();
     env.extend(extra.iter().copied());
     Config::from_lookup(|k| env.get(k).map(|v| v.to_string()))
 }
 
-/// The service as deployed by default: identity from the authorizer, constrained uploads.
+/// The service as deployed by default (identity from the authorizer, constrained uploads),
+/// with the original's keys ([`KEYS_OF_THE_ORIGINAL`]).
 pub fn app() -> App {
     App::new(config(&[])).unwrap()
 }
@@ -59,6 +70,13 @@ pub fn app() -> App {
 /// The service with the original's contract switched back on.
 pub fn original() -> App {
     App::new(config(&ORIGINAL)).unwrap()
+}
+
+/// The service as deployed by default, the image pipeline on, with `extra` settings.
+pub fn pipeline(extra: &[(&str, &str)]) -> App {
+    let mut env = vec![PIPELINE];
+    env.extend_from_slice(extra);
+    App::new(config(&env)).unwrap()
 }
 
 pub fn now() -> SigningTime {
@@ -167,6 +185,16 @@ pub const DOWNLOAD_QUERY: [(&str, &str); 2] = [
 /// hour) and expiry, signed directly by the library.
 pub fn expected_download_url(key: &str) -> String {
     signed_by_the_library(Method::Get, key, &[], &DOWNLOAD_QUERY, 3600 + 1800)
+}
+
+/// What every download URL signs besides the key under the image pipeline: only the
+/// `Cache-Control` (each object carries its own verified type).
+pub const PIPELINE_DOWNLOAD_QUERY: [(&str, &str); 1] =
+    [("response-cache-control", "private, max-age=1800")];
+
+/// [`expected_download_url`] under the image pipeline.
+pub fn expected_pipeline_download_url(key: &str) -> String {
+    signed_by_the_library(Method::Get, key, &[], &PIPELINE_DOWNLOAD_QUERY, 3600 + 1800)
 }
 
 /// The URL the handler should have made, signed directly by the library: a constrained

@@ -137,6 +137,8 @@ pub fn app(profile: Profile) -> &'static App {
                 if trusted { "false" } else { "true" },
             ),
             ("DOWNLOAD_ACCESS", access),
+            // The invariants below are the original keys' (`images/{id}/{tweet}.png`).
+            ("IMAGE_PIPELINE", "off"),
         ];
         let cloudfront = if profile.cloudfront() {
             &cloudfront[..]
@@ -228,8 +230,11 @@ pub fn check_body(data: &[u8]) {
         }
     }
     match body::parse_batch(data, 1000) {
-        Ok(images) => {
+        Ok(batch) => {
+            let images = batch.images;
             let json: Value = serde_json::from_slice(data).expect("a parsed batch is JSON");
+            let size = batch.size.map(|s| s.as_str());
+            assert_eq!(json["size"].as_str(), size);
             let items = json["images"].as_array().expect("images");
             assert_eq!(items.len(), images.len());
             for (item, image) in items.iter().zip(&images) {

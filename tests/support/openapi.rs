@@ -147,6 +147,14 @@ fn validate(pointer: &str, instance: &Value, what: &str) -> Result<(), String> {
     }
 }
 
+/// Checks `instance` against the component schema `name` (`#/components/schemas/{name}`), such
+/// as the `ImageStatus` the processor writes, which S3 serves and no API route answers.
+pub fn check_schema(name: &str, instance: &Value) -> Result<(), String> {
+    let pointer = format!("/components/schemas/{}", escape(name));
+    resolve(pointer.clone())?;
+    validate(&pointer, instance, name)
+}
+
 /// Checks one answer (lowercase header names) against the document; `Err` says what differs.
 pub fn check(
     route: &str,

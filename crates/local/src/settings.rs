@@ -39,6 +39,12 @@ pub const SET_LOCALLY: &[(&str, &str)] = &[
     ),
 ];
 
+/// The Lambda's variables whose default the local run changes while it cannot yet do what
+/// the deployed default does: `IMAGE_PIPELINE` is `on` in the Lambda, but the dev server does
+/// not run the processor yet, so an upload would never become readable; `off` (the original
+/// contract) until it does. Set in the environment, the variable is honoured.
+pub const LOCAL_DEFAULTS: &[(&str, &str)] = &[("IMAGE_PIPELINE", "off")];
+
 /// The local run's settings.
 #[derive(Debug)]
 pub struct LocalSettings {
@@ -64,7 +70,12 @@ pub fn local_settings(
     let config = Config::from_lookup(|name| match local.iter().find(|(k, _)| *k == name) {
         Some((_, v)) => Some(v.clone()),
         None if is_local(name) => None,
-        None => lookup(name),
+        None => lookup(name).filter(|v| !v.is_empty()).or_else(|| {
+            LOCAL_DEFAULTS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }),
     })?;
     let ignored = SET_LOCALLY
         .iter()

@@ -2,17 +2,15 @@
 //! pipeline derives from it. The rules are the presigner's own ([`presigner::api::ids`]): a
 //! folder is a user's key form (one to one, so it decodes back to the user), a `tweetId` is
 //! letters, digits, `-`, `_` and `.`. A key that breaks them was not signed by the presigner
-//! and is ignored.
+//! and is ignored. Every key is written by the presigner's own layout
+//! ([`presigner::api::keys`]), from the user and the `tweetId`, so the objects the processor
+//! writes are exactly those the presigner's download and status URLs name.
 
 use presigner::api::ids::{write_folder, TweetId, UserId};
+use presigner::api::keys::{self, Object, Size};
+pub use presigner::api::keys::{IMAGE_PREFIX, STATUS_NAME, UPLOAD_PREFIX};
+use presigner_images::VariantName;
 use sha2::Digest;
-
-/// The private prefix uploads are signed for; no download URL can name a key under it.
-pub const UPLOAD_PREFIX: &str = "uploads/";
-/// The public prefix of what the pipeline publishes.
-pub const IMAGE_PREFIX: &str = "images/";
-/// The status object's name beside the variants.
-pub const STATUS_NAME: &str = "status.json";
 
 /// An upload's key, checked: `uploads/{folder}/{tweetId}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,24 +55,19 @@ impl UploadKey {
         })
     }
 
-    /// The upload's own key.
+    /// The upload's own key (what [`UploadKey::parse`] read, written back by the layout).
     pub fn upload_key(&self) -> String {
-        format!("{UPLOAD_PREFIX}{}/{}", self.folder, self.tweet_id)
+        keys::key(Object::Upload, &self.user, &self.tweet_id)
     }
 
-    /// Where the published objects live: `images/{folder}/{tweetId}/`.
-    pub fn image_dir(&self) -> String {
-        format!("{IMAGE_PREFIX}{}/{}/", self.folder, self.tweet_id)
-    }
-
-    /// `images/{folder}/{tweetId}/{name}`.
-    pub fn image_key(&self, name: &str) -> String {
-        format!("{}{name}", self.image_dir())
+    /// `images/{folder}/{tweetId}/{display|thumb}`: where the variant `name` is published.
+    pub fn variant_key(&self, name: VariantName) -> String {
+        keys::key(Object::Variant(size_of(name)), &self.user, &self.tweet_id)
     }
 
     /// `images/{folder}/{tweetId}/status.json`.
     pub fn status_key(&self) -> String {
-        self.image_key(STATUS_NAME)
+        keys::key(Object::Status, &self.user, &self.tweet_id)
     }
 
     /// The folder as it is in the key.
@@ -93,6 +86,15 @@ impl UploadKey {
     pub fn caller_ref(&self) -> String {
         let digest = sha2::Sha256::digest(self.user.as_bytes());
         format!("sha256:{}", hex::encode(&digest[..8]))
+    }
+}
+
+/// The download `size` that names the image core's variant `name` (the same word: a test holds
+/// them equal; the presigner does not depend on the image core).
+pub fn size_of(name: VariantName) -> Size {
+    match name {
+        VariantName::Display => Size::Display,
+        VariantName::Thumb => Size::Thumb,
     }
 }
 
@@ -132,7 +134,14 @@ mod tests {
         assert_eq!(key.folder(), "auth0~7C5f7c");
         assert_eq!(key.tweet_id(), "ツイート");
         assert_eq!(key.upload_key(), "uploads/auth0~7C5f7c/ツイート");
-        assert_eq!(key.image_key("thumb"), "images/auth0~7C5f7c/ツイート/thumb");
+        assert_eq!(
+            key.variant_key(VariantName::Thumb),
+            "images/auth0~7C5f7c/ツイート/thumb"
+        );
+        assert_eq!(
+            key.variant_key(VariantName::Display),
+            "images/auth0~7C5f7c/ツイート/display"
+        );
         assert_eq!(key.status_key(), "images/auth0~7C5f7c/ツイート/status.json");
         // The presigner's reference for the subject `auth0|5f7c`.
         let digest = sha2::Sha256::digest(b"auth0|5f7c");
@@ -140,6 +149,13 @@ mod tests {
             key.caller_ref(),
             format!("sha256:{}", hex::encode(&digest[..8]))
         );
+    }
+
+    #[test]
+    fn sizes_and_variant_names_are_the_same_words() {
+        for name in [VariantName::Display, VariantName::Thumb] {
+            assert_eq!(size_of(name).as_str(), name.as_str());
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn plan(
                 );
                 puts.push(Put {
                     role: name.as_str(),
-                    key: upload.image_key(name.as_str()),
+                    key: upload.variant_key(name),
                     content_type: variant.media_type(),
                     cache_control: CACHE_IMMUTABLE,
                     body: variant.bytes.clone(),

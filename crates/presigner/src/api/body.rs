@@ -1,15 +1,16 @@
 //! The request bodies, parsed into checked types: `{"userId"?, "tweetId", "contentType"?,
-//! "contentLength"?, "contentSha256"?}` for one image here, `{"images": [{"userId"?,
-//! "tweetId"}, ...]}` for a batch of downloads in `body/batch.rs` ([`parse_batch`]).
+//! "contentLength"?, "contentSha256"?, "size"?}` for one image here, `{"images": [{"userId"?,
+//! "tweetId"}, ...], "size"?}` for a batch of downloads in `body/batch.rs` ([`parse_batch`]).
 
 mod batch;
 
-pub use batch::{parse_batch, BatchImage, MAX_BATCH_BODY_BYTES};
+pub use batch::{parse_batch, Batch, BatchImage, MAX_BATCH_BODY_BYTES};
 
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::ids::{TweetId, UserId};
+use super::keys::Size;
 use super::ApiError;
 
 pub use super::ids::MAX_ID_BYTES;
@@ -97,6 +98,8 @@ pub struct UrlRequest {
     pub tweet_id: TweetId,
     /// `contentType` / `contentLength`.
     pub constraints: UploadConstraints,
+    /// `size`, when given: which variant a download names (`IMAGE_PIPELINE=on`).
+    pub size: Option<Size>,
 }
 
 /// One image of a body: whose (`userId`, when given) and which (`tweetId`).
@@ -160,7 +163,15 @@ pub fn parse(body: &[u8], max_upload_bytes: u64) -> Result<UrlRequest, ApiError>
             content_length,
             content_sha256,
         },
+        size: optional_size(&fields)?,
     })
+}
+
+/// `size`: absent or null, `display` or `thumb`.
+fn optional_size(fields: &Map<String, Value>) -> Result<Option<Size>, ApiError> {
+    optional_string(fields, "size")?
+        .map(Size::parse)
+        .transpose()
 }
 
 fn optional_string<'a>(
@@ -216,6 +227,28 @@ mod tests {
         assert_eq!(
             parse_err(r#"{"userId":"u","tweetId":"t","contentType":"text/html"}"#),
             ApiError::UnsupportedContentType
+        );
+    }
+
+    #[test]
+    fn size_is_display_or_thumb() {
+        assert_eq!(parse_ok(r#"{"tweetId":"t"}"#).size, None);
+        assert_eq!(parse_ok(r#"{"tweetId":"t","size":null}"#).size, None);
+        assert_eq!(
+            parse_ok(r#"{"tweetId":"t","size":"thumb"}"#).size,
+            Some(Size::Thumb)
+        );
+        assert_eq!(
+            parse_ok(r#"{"tweetId":"t","size":"display"}"#).size,
+            Some(Size::Display)
+        );
+        assert_eq!(
+            parse_err(r#"{"tweetId":"t","size":"large"}"#),
+            ApiError::InvalidSize
+        );
+        assert_eq!(
+            parse_err(r#"{"tweetId":"t","size":1}"#),
+            ApiError::WrongType("size", "a string")
         );
     }
 

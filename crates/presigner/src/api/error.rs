@@ -48,6 +48,12 @@ pub enum ApiError {
     ConstraintsOnDownload,
     /// 400: `contentLength`/`contentSha256` sent to the form route (the form takes a range).
     NotForForms,
+    /// 400: `size` is not `display` or `thumb`.
+    InvalidSize,
+    /// 400: `size` sent with `IMAGE_PIPELINE=off`, where an image has one object.
+    SizeNeedsPipeline,
+    /// 400: `size` sent to an upload route.
+    SizeOnUpload,
     /// 401: no authorizer identity, and the body's `userId` is not trusted.
     Unauthenticated,
     /// 403: the body's `userId` is not the signed-in user.
@@ -129,6 +135,15 @@ impl fmt::Display for ApiError {
             }
             ApiError::NotForForms => f.write_str(
                 "contentLength and contentSha256 apply to upload_url; upload_form takes any size up to the limit",
+            ),
+            ApiError::InvalidSize => f.write_str(
+                "size must be \"display\" (the default) or \"thumb\" (the timeline thumbnail)",
+            ),
+            ApiError::SizeNeedsPipeline => f.write_str(
+                "size needs IMAGE_PIPELINE=on: with the pipeline off an image is stored as uploaded, in one size",
+            ),
+            ApiError::SizeOnUpload => f.write_str(
+                "size applies to download_url and download_urls: an upload is one image, from which the pipeline makes both sizes",
             ),
             ApiError::Unauthenticated => f.write_str(
                 "sign in first: this API takes the user from its authorizer, and this request has none",

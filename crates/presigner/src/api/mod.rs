@@ -1,12 +1,19 @@
 //! The HTTP API the front end calls, as a pure function of (app, time, request) → response.
 //!
-//! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>", "headers": {...}, "expiresAt": ...}`
-//! - `POST /api/upload_form` → `200 {"url": "<bucket URL>", "fields": {...}, "expiresAt": ...}`
-//!   (a browser-form upload with a signed POST policy)
-//! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>", "expiresAt": ...}`
-//! - `POST /api/download_urls` with `{"images": [...]}` → `200 {"presignedUrls": [...],
-//!   "expiresAt": ...}` (a timeline's images in one call, in the order asked)
+//! - `POST /api/upload_url` → `200 {"presignedUrl": "<PUT URL>", "headers": {...}, "expiresAt": ...,
+//!   "statusUrl": ...}` (`upload.rs`)
+//! - `POST /api/upload_form` → `200 {"url": "<bucket URL>", "fields": {...}, "expiresAt": ...,
+//!   "statusUrl": ...}` (a browser-form upload with a signed POST policy)
+//! - `POST /api/download_url` → `200 {"presignedUrl": "<GET URL>", "expiresAt": ...,
+//!   "statusUrl": ...}` (`download.rs`)
+//! - `POST /api/download_urls` with `{"images": [...], "size"?}` → `200 {"presignedUrls": [...],
+//!   "statusUrls": [...], "expiresAt": ...}` (a timeline's images in one call, in the order asked)
 //! - `OPTIONS` on any → `204` (CORS preflight)
+//!
+//! With `IMAGE_PIPELINE=on` (the default) uploads are signed for the private
+//! `uploads/{folder}/{tweetId}`, downloads for a variant (`size`: `display` or `thumb`) and
+//! `statusUrl(s)` for the status object the processor writes ([`keys`]); with `off`, the
+//! original contract: one object, `images/{folder}/{tweetId}.png`, and no `statusUrl`.
 //!
 //! The API knows nothing of event shapes: the Lambda shell ([`lambda`](crate::lambda)) and the
 //! local server turn what arrives into an [`ApiRequest`] (method, matched path, body, caller),
@@ -21,33 +28,36 @@ mod download;
 mod edge;
 mod error;
 pub mod ids;
+pub mod keys;
 mod memo;
 mod response;
 mod routes;
+mod terms;
+mod upload;
 
 pub use caller::Caller;
-pub use download::{DownloadRules, DownloadTerms};
 pub use error::ApiError;
 pub use response::{CallerRef, Reply, Response, ALLOWED_HEADERS};
 pub use routes::{
     Route, ALLOWED_METHODS, DOWNLOAD_BATCH_PATH, DOWNLOAD_PATH, UPLOAD_FORM_PATH, UPLOAD_PATH,
 };
+pub use terms::{DownloadRules, DownloadTerms};
 
 use std::borrow::Cow;
 
 use crate::config::{
-    AnonymousCallers, CacheWindow, Config, CorsOrigin, DownloadAccess, UploadUrls,
+    AnonymousCallers, Config, CorsOrigin, DownloadAccess, ImagePipeline, UploadUrls,
 };
-use body::{ImageType, UploadConstraints, UrlRequest};
-use ids::{TweetId, UserId};
-use presigner_s3::post::PostRequest;
-use presigner_s3::{self as s3, Bucket, Expiry, ObjectKey, ObjectRequest, Presigner};
+use body::UrlRequest;
+use keys::Object;
+use presigner_s3::{self as s3, Bucket, Expiry, ObjectKey, Presigner};
 use presigner_sigv4::SigningTime;
-use response::{to_json, Fields, FormAnswer, RequiredHeaders, UrlAnswer};
 
-/// The type every download URL makes S3 answer with (`response-content-type`), whatever was
-/// stored: a stored HTML or SVG file is then never rendered as a page from the bucket's
-/// origin. Browsers decode images by their bytes, so a JPEG still shows.
+/// The type every download URL makes S3 answer with (`response-content-type`) under the
+/// original contract (`IMAGE_PIPELINE=off`), whatever was stored: a stored HTML or SVG file is
+/// then never rendered as a page from the bucket's origin. Browsers decode images by their
+/// bytes, so a JPEG still shows. Under the pipeline only the processor writes under
+/// `images/`, each variant with its own verified type, so none is forced.
 pub const DOWNLOAD_CONTENT_TYPE: &str = "image/png";
 
 /// One request, as the API sees it: what the front door matched, not how the API is
@@ -72,6 +82,7 @@ pub struct App {
     /// How long upload URLs and forms live.
     upload_expiry: Expiry,
     max_upload_bytes: u64,
+    image_pipeline: ImagePipeline,
     upload_urls: UploadUrls,
     anonymous_callers: AnonymousCallers,
     cors_allow_origin: CorsOrigin,
@@ -97,6 +108,7 @@ impl App {
             bucket: config.bucket,
             upload_expiry: config.upload_expiry,
             max_upload_bytes: config.max_upload_bytes,
+            image_pipeline: config.image_pipeline,
             upload_urls: config.upload_urls,
             anonymous_callers: config.anonymous_callers,
             cors_allow_origin: config.cors_allow_origin,
@@ -154,6 +166,8 @@ impl App {
         }
     }
 
+    /// The three single-image routes: the caller's access, the body, then the URL for the
+    /// key they name.
     fn presign(
         &self,
         route: Route,
@@ -169,268 +183,50 @@ impl App {
             user_id,
             tweet_id,
             constraints,
+            size,
         } = body::parse(body, self.max_upload_bytes)?;
-        let key = image_key(&access.folder(user_id)?, &tweet_id)?;
+        let user = access.folder(user_id)?;
+        let (user, tweet) = (user.as_str(), tweet_id.as_str());
         let body = match route {
-            Route::Upload => self.upload_url(&key, &constraints, now)?,
-            Route::UploadForm => self.upload_form(&key, &constraints, now)?,
-            _ => self.download_url(&key, &constraints, now)?,
+            Route::Download => {
+                let object = self.download_object(size)?;
+                self.download_url(user, tweet, object, &constraints, now)?
+            }
+            _ if size.is_some() => return Err(ApiError::SizeOnUpload),
+            Route::Upload => self.upload_url(user, tweet, &constraints, now)?,
+            _ => self.upload_form(user, tweet, &constraints, now)?,
         };
         Ok(self.respond(200, Some(body)))
     }
 
-    /// A PUT URL; the constraints are signed in as headers the uploader must send. A
-    /// constrained URL also signs `If-None-Match: *` (an S3 conditional write), so it writes
-    /// once: a replay of it gets 412 and stores no version.
-    fn upload_url(
-        &self,
-        key: &ObjectKey,
-        constraints: &UploadConstraints,
-        now: SigningTime,
-    ) -> Result<String, ApiError> {
-        if self.upload_urls == UploadUrls::Constrained {
-            if constraints.content_type.is_none() {
-                return Err(ApiError::ConstraintRequired("contentType"));
-            }
-            if constraints.content_length.is_none() {
-                return Err(ApiError::ConstraintRequired("contentLength"));
-            }
+    /// The object an upload is signed for: the private upload under the pipeline, the
+    /// published image itself under the original contract.
+    fn upload_object(&self) -> Object {
+        match self.image_pipeline {
+            ImagePipeline::On => Object::Upload,
+            ImagePipeline::Off => Object::Original,
         }
-        let length_text = constraints.content_length.map(|n| n.to_string());
-        // Unconstrained (the open contract), the answer is the original's: the URL alone.
-        let constrained = !constraints.is_empty();
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(4);
-        if constrained {
-            headers.push(("if-none-match", "*"));
-        }
-        if let Some(t) = constraints.content_type {
-            headers.push(("content-type", t.as_str()));
-        }
-        if let Some(n) = &length_text {
-            headers.push(("content-length", n));
-        }
-        if let Some(sha) = &constraints.content_sha256 {
-            headers.push(("x-amz-checksum-sha256", sha.as_str()));
-        }
-        let object = ObjectRequest {
-            headers: &headers,
-            ..ObjectRequest::new(s3::Method::Put, &self.bucket, key, self.upload_expiry)
-        };
-        let url = self.sign(&object, now)?;
-        let expires_at = if constrained {
-            Some(self.expires_at(now)?)
-        } else {
-            None
-        };
-        Ok(to_json(&UrlAnswer {
-            presigned_url: &url,
-            headers: constrained.then(|| RequiredHeaders {
-                content_type: constraints.content_type.map(ImageType::as_str),
-                content_length: length_text.as_deref(),
-                content_sha256: constraints.content_sha256.as_ref().map(|s| s.as_str()),
-                if_none_match: "*",
-            }),
-            expires_at: expires_at.as_deref(),
-        }))
     }
 
-    /// One GET URL, on this window's terms.
-    fn download_url(
-        &self,
-        key: &ObjectKey,
-        constraints: &UploadConstraints,
-        now: SigningTime,
-    ) -> Result<String, ApiError> {
-        if !constraints.is_empty() {
-            return Err(ApiError::ConstraintsOnDownload);
+    /// The object a download names: the variant `size` asks for (display by default) under
+    /// the pipeline; under the original contract the one image, and `size` is refused.
+    fn download_object(&self, size: Option<keys::Size>) -> Result<Object, ApiError> {
+        match (self.image_pipeline, size) {
+            (ImagePipeline::On, size) => Ok(Object::Variant(size.unwrap_or_default())),
+            (ImagePipeline::Off, None) => Ok(Object::Original),
+            (ImagePipeline::Off, Some(_)) => Err(ApiError::SizeNeedsPipeline),
         }
-        let terms = self.download_terms(now)?;
-        Ok(to_json(&UrlAnswer {
-            presigned_url: &self.sign_download(key.as_str(), &terms)?,
-            headers: None,
-            expires_at: Some(&terms.expires_at),
-        }))
     }
 
-    /// Many GET URLs in one answer, in the order asked, all on this window's terms. One bad
-    /// item refuses the whole batch, naming it.
-    fn download_batch(&self, request: &ApiRequest, now: SigningTime) -> Result<Response, ApiError> {
-        let access = self.read_access(&request.caller)?;
-        let body = request.body.as_ref().map_err(Clone::clone)?;
-        let images = body::parse_batch(body, self.max_batch_images)?;
-        let terms = self.download_terms(now)?;
-        // Room for the envelope and the first URL; then, once its length is known, for the
-        // rest (URLs differ only in their ids), so the answer is allocated about once.
-        let mut json = String::with_capacity(4096);
-        json.push_str(r#"{"presignedUrls":["#);
-        let mut key = String::with_capacity(300);
-        for (index, image) in images.iter().enumerate() {
-            let folder = access
-                .folder_of(image.user_id.as_deref())
-                .map_err(|e| ApiError::InImage(index, Box::new(e)))?;
-            if index > 0 {
-                json.push(',');
-            }
-            key.clear();
-            write_image_key(&mut key, folder, &image.tweet_id);
-            self.sign_download_into(&key, &terms, &mut json)?;
-            if index == 0 {
-                json.reserve((json.len() + 64) * (images.len() - 1) + 80);
-            }
-        }
-        json.push_str(r#"],"expiresAt":"#);
-        json.push_str(&to_json(&terms.expires_at));
-        json.push('}');
-        Ok(self.respond(200, Some(json)))
-    }
-
-    fn download_terms(&self, now: SigningTime) -> Result<DownloadTerms<'_>, ApiError> {
-        self.download_rules.terms(now).map_err(ApiError::Internal)
-    }
-
-    /// A GET URL that makes S3 answer as an image, with the terms' `Cache-Control`.
-    fn sign_download(&self, key: &str, terms: &DownloadTerms) -> Result<String, ApiError> {
-        let mut url = String::new();
-        self.presign_download(key, terms, &mut url)?;
-        Ok(url)
-    }
-
-    /// [`App::sign_download`] appended to `json` as a JSON string, as it is: a download URL
-    /// never needs escaping (the signer percent-encodes the key and every parameter, and
-    /// [`App::sign_download_now`] checks each URL it signs), so a kept one is copied whole.
-    fn sign_download_into(
-        &self,
-        key: &str,
-        terms: &DownloadTerms,
-        json: &mut String,
-    ) -> Result<(), ApiError> {
-        json.push('"');
-        self.presign_download(key, terms, json)?;
-        json.push('"');
-        Ok(())
-    }
-
-    /// Appends the download URL for the image key `key`: kept from earlier in this window, or
-    /// checked as an object key and signed now.
-    fn presign_download(
-        &self,
-        key: &str,
-        terms: &DownloadTerms,
-        out: &mut String,
-    ) -> Result<(), ApiError> {
-        #[cfg(feature = "cloudfront")]
-        if let Some(edge) = &self.edge {
-            let scope = match self.download_access {
-                // The key is images/{folder}/{tweet}.png, and a folder holds no '/'.
-                DownloadAccess::Owner => edge::Scope::Folder(
-                    key.strip_prefix("images/")
-                        .and_then(|rest| rest.split_once('/'))
-                        .map_or("", |(folder, _)| folder),
-                ),
-                DownloadAccess::SignedIn | DownloadAccess::Anyone => edge::Scope::AllImages,
-            };
-            return edge.append_url(key, scope, terms, out);
-        }
-        let sign = |out: &mut String| {
-            let key = ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))?;
-            self.sign_download_now(&key, terms, out)
-        };
-        if self.download_rules.window() == CacheWindow::OFF {
-            return sign(out);
-        }
-        self.download_urls
-            .append(key, terms.signed_at.unix_seconds(), out, sign)
-    }
-
-    fn sign_download_now(
-        &self,
-        key: &ObjectKey,
-        terms: &DownloadTerms,
-        out: &mut String,
-    ) -> Result<(), ApiError> {
-        let query = [
-            ("response-cache-control", terms.cache_control),
-            ("response-content-type", DOWNLOAD_CONTENT_TYPE),
-        ];
-        let object = ObjectRequest {
-            query: &query,
-            ..ObjectRequest::new(s3::Method::Get, &self.bucket, key, terms.lifetime)
-        };
-        let start = out.len();
-        self.presigner
-            .presign_into(&object, terms.signed_at, out)
-            .map_err(signing_failed)?;
-        let escapes = out.as_bytes()[start..]
-            .iter()
-            .map(|&b| u8::from(!b.is_ascii_graphic() || b == b'"' || b == b'\\'))
-            .fold(0, |any, needs| any | needs);
-        if escapes != 0 {
-            out.truncate(start);
-            return Err(ApiError::Internal(
-                "a download URL holds a character JSON would escape".to_owned(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A browser form: a POST policy for this key, one image type and 1 to
-    /// `MAX_UPLOAD_BYTES` bytes.
-    fn upload_form(
-        &self,
-        key: &ObjectKey,
-        constraints: &UploadConstraints,
-        now: SigningTime,
-    ) -> Result<String, ApiError> {
-        if constraints.content_length.is_some() || constraints.content_sha256.is_some() {
-            return Err(ApiError::NotForForms);
-        }
-        let content_type = constraints
-            .content_type
-            .ok_or(ApiError::ConstraintRequired("contentType"))?;
-        let request = PostRequest {
-            bucket: &self.bucket,
-            key,
-            content_type: content_type.as_str(),
-            content_length_range: (1, self.max_upload_bytes),
-            expiry: self.upload_expiry,
-        };
-        let form = self
-            .presigner
-            .presign_post(&request, now)
-            .map_err(signing_failed)?;
-        Ok(to_json(&FormAnswer {
-            url: &form.url,
-            fields: Fields(&form),
-            expires_at: &self.expires_at(now)?,
-        }))
-    }
-
-    fn sign(&self, object: &ObjectRequest, now: SigningTime) -> Result<String, ApiError> {
-        self.presigner.presign(object, now).map_err(signing_failed)
-    }
-
-    /// When what is signed at `now` stops working, RFC 3339.
-    fn expires_at(&self, now: SigningTime) -> Result<String, ApiError> {
-        SigningTime::from_unix_seconds(now.unix_seconds() + i64::from(self.upload_expiry.secs()))
-            .map(|t| t.rfc3339())
+    /// The key of `object` for a checked user and tweet id.
+    fn object_key(&self, object: Object, user: &str, tweet: &str) -> Result<ObjectKey, ApiError> {
+        ObjectKey::new(keys::key(object, user, tweet))
             .map_err(|e| ApiError::Internal(e.to_string()))
     }
-}
 
-/// `images/{folder}/{tweet}.png`, the folder the user's key form ([`ids::write_folder`]).
-fn image_key(user: &UserId, tweet: &TweetId) -> Result<ObjectKey, ApiError> {
-    let mut key = String::with_capacity(12 + 3 * user.as_str().len() + tweet.as_str().len());
-    write_image_key(&mut key, user.as_str(), tweet.as_str());
-    ObjectKey::new(key).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// Appends `images/{folder}/{tweet}.png` for a checked user and tweet id.
-fn write_image_key(key: &mut String, user: &str, tweet: &str) {
-    key.push_str("images/");
-    ids::write_folder(key, user);
-    key.push('/');
-    key.push_str(tweet);
-    key.push_str(".png");
+    fn sign(&self, object: &s3::ObjectRequest, now: SigningTime) -> Result<String, ApiError> {
+        self.presigner.presign(object, now).map_err(signing_failed)
+    }
 }
 
 fn signing_failed(e: s3::Error) -> ApiError {

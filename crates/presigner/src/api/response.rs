@@ -172,7 +172,7 @@ impl App {
     }
 }
 
-/// `{"presignedUrl": ..., "headers"?: {...}, "expiresAt"?: ...}`.
+/// `{"presignedUrl": ..., "headers"?: {...}, "expiresAt"?: ..., "statusUrl"?: ...}`.
 #[derive(Serialize)]
 pub(super) struct UrlAnswer<'a> {
     #[serde(rename = "presignedUrl")]
@@ -181,6 +181,9 @@ pub(super) struct UrlAnswer<'a> {
     pub(super) headers: Option<RequiredHeaders<'a>>,
     #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub(super) expires_at: Option<&'a str>,
+    /// Under the pipeline: the status object's URL.
+    #[serde(rename = "statusUrl", skip_serializing_if = "Option::is_none")]
+    pub(super) status_url: Option<&'a str>,
 }
 
 /// The headers an upload must send exactly as signed.
@@ -200,13 +203,17 @@ pub(super) struct RequiredHeaders<'a> {
     pub(super) if_none_match: &'a str,
 }
 
-/// `{"url": ..., "fields": {...}, "expiresAt": ...}`; the fields in the order a form sends them.
+/// `{"url": ..., "fields": {...}, "expiresAt": ..., "statusUrl"?: ...}`; the fields in the
+/// order a form sends them.
 #[derive(Serialize)]
 pub(super) struct FormAnswer<'a> {
     pub(super) url: &'a str,
     pub(super) fields: Fields<'a>,
     #[serde(rename = "expiresAt")]
     pub(super) expires_at: &'a str,
+    /// Under the pipeline: the status object's URL.
+    #[serde(rename = "statusUrl", skip_serializing_if = "Option::is_none")]
+    pub(super) status_url: Option<&'a str>,
 }
 
 pub(super) struct Fields<'a>(pub(super) &'a PresignedPost<'a>);

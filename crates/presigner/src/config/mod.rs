@@ -15,7 +15,9 @@ use downloads::no_cloudfront;
 #[cfg(feature = "cloudfront")]
 pub use downloads::CloudFront;
 pub use downloads::Downloads;
-pub use values::{AnonymousCallers, CacheWindow, CorsOrigin, DownloadAccess, UploadUrls};
+pub use values::{
+    AnonymousCallers, CacheWindow, CorsOrigin, DownloadAccess, ImagePipeline, UploadUrls,
+};
 
 /// Uploads larger than this are refused unless `MAX_UPLOAD_BYTES` says otherwise (10 MiB).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
@@ -25,6 +27,10 @@ pub const DEFAULT_EXPIRES_SECONDS: u64 = 1800;
 /// unless `UPLOAD_URL_EXPIRES_SECONDS` says otherwise (5 minutes). Under the open contract
 /// (`REQUIRE_UPLOAD_CONSTRAINTS=false`) they keep the original's `URL_EXPIRES_SECONDS`.
 pub const DEFAULT_UPLOAD_EXPIRES_SECONDS: u64 = 300;
+/// The most `MAX_UPLOAD_BYTES` may be under the image pipeline: the image core refuses larger
+/// uploads (`presigner_images::Limits::default().max_bytes`; the presigner does not depend on
+/// the image core, so the figure is repeated here and a test holds the two equal).
+pub const PIPELINE_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 /// S3 refuses single PUTs over 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 /// How many images one `download_urls` call may ask for unless `MAX_BATCH_IMAGES` says otherwise.
@@ -55,8 +61,10 @@ pub struct Config {
     /// `S3_FORCE_PATH_STYLE`: `true` is [`AddressingStyle::Path`]; default
     /// [`AddressingStyle::Auto`].
     pub addressing_style: AddressingStyle,
-    /// `MAX_UPLOAD_BYTES`, default 10 MiB.
+    /// `MAX_UPLOAD_BYTES`, default 10 MiB; at most 25 MiB under the pipeline.
     pub max_upload_bytes: u64,
+    /// `IMAGE_PIPELINE`: `on` (the default) or `off` (the original contract).
+    pub image_pipeline: ImagePipeline,
     /// `REQUIRE_UPLOAD_CONSTRAINTS`: `true` (the default) is [`UploadUrls::Constrained`],
     /// `false` [`UploadUrls::Open`].
     pub upload_urls: UploadUrls,
@@ -189,6 +197,22 @@ impl Config {
             &format!("of bytes from 1 to {MAX_SINGLE_PUT_BYTES} (5 GiB, S3's limit for one PUT)"),
         )?
         .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES);
+        let image_pipeline = match get("IMAGE_PIPELINE").as_deref().map(str::trim) {
+            None | Some("on") => ImagePipeline::On,
+            Some("off") => ImagePipeline::Off,
+            Some(v) => {
+                return Err(problem(
+                    "IMAGE_PIPELINE",
+                    format!("{v:?} must be on (uploads become verified variants) or off (the original contract: images stored and served as uploaded)"),
+                ))
+            }
+        };
+        if image_pipeline == ImagePipeline::On && max_upload_bytes > PIPELINE_MAX_UPLOAD_BYTES {
+            return Err(problem(
+                "MAX_UPLOAD_BYTES",
+                format!("{max_upload_bytes} is over {PIPELINE_MAX_UPLOAD_BYTES} (25 MiB), the largest upload the image pipeline processes: use at most that, or IMAGE_PIPELINE=off"),
+            ));
+        }
 
         let download_access = match get("DOWNLOAD_ACCESS").as_deref().map(str::trim) {
             None | Some("signed-in") => DownloadAccess::SignedIn,
@@ -254,6 +278,7 @@ impl Config {
             upload_expiry,
             addressing_style,
             max_upload_bytes,
+            image_pipeline,
             upload_urls,
             anonymous_callers,
             cors_allow_origin,

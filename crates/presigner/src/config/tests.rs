@@ -44,6 +44,38 @@ fn defaults() {
     assert_eq!(c.download_access, DownloadAccess::SignedIn);
     assert_eq!(c.cache_window.secs(), 3600);
     assert_eq!(c.max_batch_images, 100);
+    assert_eq!(c.image_pipeline, ImagePipeline::On);
+}
+
+#[test]
+fn the_pipeline_switch_and_its_upload_limit() {
+    for (value, expected) in [
+        ("on", ImagePipeline::On),
+        ("off", ImagePipeline::Off),
+        (" off ", ImagePipeline::Off),
+        ("", ImagePipeline::On),
+    ] {
+        let c = load(&env(&[("IMAGE_PIPELINE", value)])).unwrap();
+        assert_eq!(c.image_pipeline, expected, "{value:?}");
+        assert_eq!(c.image_pipeline.as_str(), expected.as_str());
+    }
+    let limit = PIPELINE_MAX_UPLOAD_BYTES.to_string();
+    let over = (PIPELINE_MAX_UPLOAD_BYTES + 1).to_string();
+    let c = load(&env(&[("MAX_UPLOAD_BYTES", &limit)])).unwrap();
+    assert_eq!(c.max_upload_bytes, 26_214_400);
+    let e = load(&env(&[("MAX_UPLOAD_BYTES", &over)])).unwrap_err();
+    assert_eq!(e.variable, "MAX_UPLOAD_BYTES");
+    assert!(
+        e.problem.contains("25 MiB") && e.problem.contains("IMAGE_PIPELINE=off"),
+        "{e}"
+    );
+    // The original contract keeps S3's own limit.
+    let c = load(&env(&[
+        ("MAX_UPLOAD_BYTES", &over),
+        ("IMAGE_PIPELINE", "off"),
+    ]))
+    .unwrap();
+    assert_eq!(c.max_upload_bytes, PIPELINE_MAX_UPLOAD_BYTES + 1);
 }
 
 #[test]
@@ -111,6 +143,9 @@ fn each_bad_setting_is_named() {
         ("URL_CACHE_WINDOW_SECONDS", "603001", "over 604800"),
         ("MAX_BATCH_IMAGES", "0", "from 1 to 1000"),
         ("MAX_BATCH_IMAGES", "1001", "from 1 to 1000"),
+        ("IMAGE_PIPELINE", "true", "must be on"),
+        ("IMAGE_PIPELINE", "ON", "must be on"),
+        ("IMAGE_PIPELINE", "0", "or off"),
         (
             "CORS_ALLOW_ORIGIN",
             "app.example.com",

@@ -1,9 +1,31 @@
 //! The checked values some settings become: who may read, the cache window, the upload
-//! contract, anonymous callers, the CORS origin.
+//! contract, anonymous callers, the CORS origin, the image pipeline.
 
 use presigner_s3::Expiry;
 
 use super::{DEFAULT_CACHE_WINDOW_SECONDS, MAX_PRESIGNED_SECONDS};
+
+/// Whether uploads go through the image pipeline (`IMAGE_PIPELINE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImagePipeline {
+    /// `on` (the default): uploads are signed for `uploads/{folder}/{tweetId}`, which the
+    /// processor turns into verified variants under `images/{folder}/{tweetId}/`; downloads
+    /// name a variant (`size`) and every answer carries the status object's URL.
+    On,
+    /// `off`: the original contract, `images/{folder}/{tweetId}.png` uploaded and read as it
+    /// is, downloads answered as `image/png`.
+    Off,
+}
+
+impl ImagePipeline {
+    /// The setting's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImagePipeline::On => "on",
+            ImagePipeline::Off => "off",
+        }
+    }
+}
 
 /// Whose images a caller may get download URLs for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! A batch of downloads' body, `{"images": [{"userId"?, "tweetId"}, ...]}`, parsed into checked
+//! A batch of downloads' body, `{"images": [{"userId"?, "tweetId"}, ...], "size"?}`, parsed into checked
 //! items: most bodies read straight into strings borrowed from the body, any other through the
 //! single route's checks, with the same answers either way.
 
@@ -6,8 +6,9 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{image_ref, MAX_ID_BYTES};
+use super::{image_ref, optional_size, MAX_ID_BYTES};
 use crate::api::ids::{TweetId, UserId};
+use crate::api::keys::Size;
 use crate::api::ApiError;
 use crate::config::MAX_BATCH_IMAGES;
 
@@ -30,9 +31,18 @@ pub struct BatchImage<'a> {
     pub tweet_id: Cow<'a, str>,
 }
 
-/// Parses and checks a batch body: `{"images": [...]}` with 1 to `max_images` items, each
-/// `{"userId"?, "tweetId"}`. An item's error names it (`images[3].tweetId ...`).
-pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>, ApiError> {
+/// A batch body, checked: its images in order, and the `size` asked for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch<'a> {
+    /// The images, in the order asked.
+    pub images: Vec<BatchImage<'a>>,
+    /// `size`, when given: which variant every URL names (`IMAGE_PIPELINE=on`).
+    pub size: Option<Size>,
+}
+
+/// Parses and checks a batch body: `{"images": [...], "size"?}` with 1 to `max_images` items,
+/// each `{"userId"?, "tweetId"}`. An item's error names it (`images[3].tweetId ...`).
+pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Batch<'_>, ApiError> {
     if body.len() > MAX_BATCH_BODY_BYTES {
         return Err(ApiError::BodyTooLarge(MAX_BATCH_BODY_BYTES));
     }
@@ -49,13 +59,15 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>
             if items.is_empty() || items.len() > max_images {
                 return Err(ApiError::BatchSize(max_images));
             }
-            return items
+            let size = batch.size.as_deref().map(Size::parse).transpose()?;
+            let images = items
                 .into_iter()
                 .enumerate()
                 .map(|(index, item)| {
                     plain_image(item).map_err(|e| ApiError::InImage(index, Box::new(e)))
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
+            return Ok(Batch { images, size });
         }
     }
     let value: Value =
@@ -71,7 +83,8 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>
     if items.is_empty() || items.len() > max_images {
         return Err(ApiError::BatchSize(max_images));
     }
-    items
+    let size = optional_size(&fields)?;
+    let images = items
         .iter()
         .enumerate()
         .map(|(index, item)| {
@@ -85,7 +98,8 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>
                 })
                 .map_err(|e| ApiError::InImage(index, Box::new(e)))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Batch { images, size })
 }
 
 /// A batch body as most clients send it: strings borrowed from the body where they hold no
@@ -94,6 +108,8 @@ pub fn parse_batch(body: &[u8], max_images: usize) -> Result<Vec<BatchImage<'_>>
 struct PlainBatch<'a> {
     #[serde(borrow)]
     images: Option<Vec<PlainImage<'a>>>,
+    #[serde(borrow)]
+    size: Option<Cow<'a, str>>,
 }
 
 /// One item, read only from a JSON object (a derived `Deserialize` would also take an array
@@ -186,11 +202,11 @@ mod tests {
         // Escaped strings (owned), unknown fields, a null userId: the plain path; a duplicate
         // field or a number: the general one. Same answers either way.
         let plain = br#"{"images":[{"userId":"b\u006fb","tweetId":"t","x":1},{"userId":null,"tweetId":"t2"}],"more":true}"#;
-        let images = parse_batch(plain, 5).unwrap();
+        let images = parse_batch(plain, 5).unwrap().images;
         assert_eq!(images[0].user_id.as_deref(), Some("bob"));
         assert_eq!(images[1].user_id, None);
         let duplicate = br#"{"images":[{"tweetId":"a","tweetId":"b"}]}"#;
-        assert_eq!(parse_batch(duplicate, 5).unwrap()[0].tweet_id, "b");
+        assert_eq!(parse_batch(duplicate, 5).unwrap().images[0].tweet_id, "b");
         assert_eq!(
             parse_batch(br#"{"images":[{"tweetId":5}]}"#, 5),
             Err(ApiError::InImage(
@@ -221,12 +237,37 @@ mod tests {
             serde_json::json!({"tweetId": "t2"}),
             serde_json::json!({"userId": "bob", "tweetId": "t1"}),
         ]);
-        let images = parse_batch(&body, 3).unwrap();
+        let images = parse_batch(&body, 3).unwrap().images;
         assert_eq!(images.len(), 3);
         assert_eq!(images[0].user_id.as_deref(), Some("bob"));
         assert_eq!(images[1].user_id, None);
         assert_eq!(images[1].tweet_id, "t2");
         assert_eq!(images[0], images[2]);
+    }
+
+    #[test]
+    fn a_batch_names_one_size_for_all_on_both_paths() {
+        let plain = br#"{"images":[{"tweetId":"t"}],"size":"thumb"}"#;
+        assert_eq!(parse_batch(plain, 5).unwrap().size, Some(Size::Thumb));
+        // A repeated field takes the general path.
+        let general = br#"{"images":[{"tweetId":"t","tweetId":"u"}],"size":"display"}"#;
+        assert_eq!(parse_batch(general, 5).unwrap().size, Some(Size::Display));
+        let none = br#"{"images":[{"tweetId":"t"}],"size":null}"#;
+        assert_eq!(parse_batch(none, 5).unwrap().size, None);
+        for bad in [
+            &br#"{"images":[{"tweetId":"t"}],"size":"big"}"#[..],
+            br#"{"images":[{"tweetId":"t","tweetId":"u"}],"size":"big"}"#,
+            br#"{"images":[{"tweetId":"t"}],"size":"th\u0075mb "}"#,
+        ] {
+            assert_eq!(parse_batch(bad, 5), Err(ApiError::InvalidSize));
+        }
+        assert_eq!(
+            parse_batch(br#"{"images":[{"tweetId":"t"}],"size":2}"#, 5),
+            Err(ApiError::WrongType("size", "a string"))
+        );
+        // An escaped value is read as its text.
+        let escaped = br#"{"images":[{"tweetId":"t"}],"size":"th\u0075mb"}"#;
+        assert_eq!(parse_batch(escaped, 5).unwrap().size, Some(Size::Thumb));
     }
 
     #[test]
@@ -236,6 +277,7 @@ mod tests {
         assert_eq!(
             parse_batch(&batch(&vec![item.clone(); 5]), 5)
                 .unwrap()
+                .images
                 .len(),
             5
         );
@@ -253,7 +295,7 @@ mod tests {
         assert!(body.len() <= MAX_BATCH_BODY_BYTES, "{}", body.len());
         assert!(MAX_BATCH_BODY_BYTES - body.len() <= 4096);
         assert_eq!(
-            parse_batch(&body, MAX_BATCH_IMAGES).unwrap().len(),
+            parse_batch(&body, MAX_BATCH_IMAGES).unwrap().images.len(),
             MAX_BATCH_IMAGES
         );
         let mut padded = body.clone();
