@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use presigner::api::App;
+use presigner::config::ImagePipeline;
 use presigner_local as local;
 use presigner_local::LocalOrigins;
 use tokio::net::TcpListener;
@@ -150,8 +151,16 @@ async fn run() -> Result<(), String> {
     )
     .map_err(|e| format!("configuration error: {e}"))?;
     let download_expiry = settings.config.expiry.secs();
-    let notifications = local::pipeline::processor_notifications(o.s3_port)
-        .map_err(|e| format!("configuration error: {e}"))?;
+    // As deployed: with the pipeline on, the bucket invokes the processor on every upload;
+    // off, there is no processor (the original contract).
+    let pipeline = settings.config.image_pipeline;
+    let notifications = match pipeline {
+        ImagePipeline::On => Some(
+            local::pipeline::processor_notifications(o.s3_port)
+                .map_err(|e| format!("configuration error: {e}"))?,
+        ),
+        ImagePipeline::Off => None,
+    };
     let app = Arc::new(App::new(settings.config).map_err(|e| e.to_string())?);
     let origins = Arc::new(settings.origins);
 
@@ -177,10 +186,10 @@ async fn run() -> Result<(), String> {
         local::BUCKET,
         o.data_dir.display()
     );
-    println!(
-        "  pipeline    every upload under {} is processed as the processor Lambda does it: images/<folder>/<tweetId>/display, thumb, status.json",
-        local::pipeline::UPLOAD_PREFIX
-    );
+    match pipeline {
+        ImagePipeline::On => println!("  pipeline    on: each upload (uploads/<folder>/<tweetId>) is processed as the processor Lambda does it, into images/<folder>/<tweetId>/display, thumb and status.json"),
+        ImagePipeline::Off => println!("  pipeline    off (IMAGE_PIPELINE=off): the original contract, images/<folder>/<tweetId>.png stored and served as uploaded"),
+    }
     if edge_listener.is_some() {
         println!(
             "  local edge  http://127.0.0.1:{}   download URLs are CloudFront signed URLs (key pair {}), checked here",
@@ -212,7 +221,7 @@ async fn run() -> Result<(), String> {
             &data_dir,
             &[local::BUCKET],
             &s3_origins,
-            Some(notifications),
+            notifications,
         )
         .await
     });

@@ -6,16 +6,15 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use presigner::api::keys::UPLOAD_PREFIX;
 use presigner::config::ConfigError;
 use presigner_images::Settings;
 use presigner_local_aws::{lambda_env, Notifications, REGION};
 use presigner_processor::pipeline::handle_event;
 use presigner_processor::store_from_lookup;
 
-/// The prefix the deployed bucket's notification is filtered to (the upload keys).
-pub const UPLOAD_PREFIX: &str = "uploads/";
-
-/// The local S3's notification configuration: each upload's event goes to the processor's
+/// The local S3's notification configuration, filtered to the upload prefix as the deployed
+/// bucket's is: each upload's event goes to the processor's
 /// handler, configured as the Lambda reads its environment ([`lambda_env`] for the local S3
 /// on `s3_port`), with the image core's default limits. It prints one log line per object,
 /// as the Lambda does (never a key, an id or a byte of the image).
