@@ -1,12 +1,15 @@
 // @presigner/client: the presigner API from a browser or Node 18+, with no dependencies.
 //
 //   const client = createClient({ baseUrl: "http://127.0.0.1:3000", getToken: () => token });
-//   const { tweetId } = await client.uploadImage(file, { tweetId: "t1" });
+//   const { tweetId, statusUrl } = await client.uploadImage(file, { tweetId: "t1" });
+//   await client.waitForImage(statusUrl);   // the image pipeline's verdict: ready, or refused
 //   await client.uploadImageWithForm(file, { tweetId: "t2" });   // a signed POST form
-//   img.src = await client.downloadUrl({ userId, tweetId });
-//   const urls = await client.downloadUrls(posts);   // any number, in order
+//   img.src = await client.downloadUrl({ userId, tweetId }, { size: "display" });
+//   const urls = await client.downloadUrls(posts, { size: "thumb" });   // any number, in order
+//   urls.statusUrls   // each image's status URL, in the same order
 //
-// Every failure is a PresignerError carrying the HTTP status and the API's or S3's message.
+// Every failure is a PresignerError carrying the HTTP status and the API's, S3's or the
+// pipeline's message.
 // The contract it follows: openapi.yaml at the repository's root.
 
 /** The most images one `download_urls` call takes by default (the API's `MAX_BATCH_IMAGES`). */
@@ -15,11 +18,19 @@ export const DEFAULT_MAX_BATCH = 100;
 /** The image types the API signs uploads for. */
 export const CONTENT_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
+/** The sizes the image pipeline publishes, as a download's `size` names them. */
+export const SIZES = Object.freeze(["display", "thumb"]);
+
+/** How long `waitForImage` waits by default, in milliseconds. */
+export const DEFAULT_WAIT_MS = 60000;
+
 /**
  * A refused or failed call. `status` is the HTTP status (0 when nothing answered), `source`
- * says who refused (`"api"`, `"s3"`, or `"network"`), `code` is S3's error code
- * (`SignatureDoesNotMatch`, `PreconditionFailed`, ...) when S3 gave one, and `message` holds
- * the API's or S3's own message, never raw XML.
+ * says who refused (`"api"`, `"s3"`, `"network"`, or `"pipeline"` for an image the pipeline
+ * refused or did not decide on in time), `code` is S3's error code (`SignatureDoesNotMatch`,
+ * `PreconditionFailed`, ...) when S3 gave one, or the pipeline's reason (`type_mismatch`,
+ * `too_many_pixels`, ..., `timeout`), and `message` holds the API's, S3's or the pipeline's
+ * own message, never raw XML.
  */
 export class PresignerError extends Error {
   constructor(message, { status, source, code, cause } = {}) {
@@ -85,6 +96,86 @@ function bytesToBase64(bytes) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(binary);
+}
+
+/** The `size` option checked here, so a typo fails before a call: `undefined`, or one of SIZES. */
+function sizeOption(size, what) {
+  if (size === undefined || SIZES.includes(size)) return size;
+  throw new TypeError(`${what}: size must be "display" or "thumb"`);
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Waits for the image pipeline's verdict on one image: polls `statusUrl` (an upload's or a
+ * download's `statusUrl`) with backoff, 250 ms doubling to 4 s. Resolves the status object
+ * when it says `ready` (`{state: "ready", variants: {display, thumb}}`, each `{type, width,
+ * height, bytes}`); rejects with a PresignerError of source `"pipeline"` whose `code` is the
+ * reason when the image was refused, or `"timeout"` after `timeoutMs` (default 60 s); with
+ * `signal`'s reason when it aborts. Until the processor decides, S3 answers 404 (or 403
+ * `AccessDenied` where the reader may not list the bucket), and the wait goes on.
+ */
+export async function waitForImage(statusUrl, { signal, timeoutMs = DEFAULT_WAIT_MS, fetch: fetchImpl } = {}) {
+  if (typeof statusUrl !== "string" || !/^https?:\/\//.test(statusUrl)) {
+    throw new TypeError("waitForImage takes a statusUrl, as an upload or a download answered it (IMAGE_PIPELINE=on)");
+  }
+  if (!(timeoutMs >= 0)) throw new TypeError("timeoutMs must be a number of milliseconds");
+  const send = fetchImpl ?? ((...args) => globalThis.fetch(...args));
+  const deadline = Date.now() + timeoutMs;
+  let delay = 250;
+  let last = "no answer yet";
+  for (;;) {
+    signal?.throwIfAborted();
+    let response;
+    try {
+      response = await send(statusUrl, { method: "GET", signal });
+    } catch (cause) {
+      signal?.throwIfAborted();
+      last = `the status URL did not answer (${cause.message})`;
+    }
+    if (response?.ok) {
+      const status = await response.json().catch(() => null);
+      if (status?.state === "ready") return status;
+      if (status?.state === "refused") {
+        const message = typeof status.message === "string" ? status.message : "the image was refused";
+        throw new PresignerError(`the image pipeline refused the image: ${message}`, {
+          status: response.status, source: "pipeline", code: String(status.reason ?? "refused"),
+        });
+      }
+      throw new PresignerError("the status URL answered something that is not an image status", {
+        status: response.status, source: "pipeline", code: "bad_status",
+      });
+    }
+    if (response) {
+      // Not decided yet: S3's 404, or its 403 AccessDenied for a missing key when the reader
+      // may not list the bucket. Anything else (an expired or wrongly signed URL) ends the wait.
+      const error = response.status === 404 ? null : await s3Error(response, "status");
+      if (error && !(response.status === 403 && error.code === "AccessDenied" && !/expired/i.test(error.message))) {
+        throw error;
+      }
+      last = `S3 answered ${response.status}`;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new PresignerError(`the image pipeline did not decide on the image within ${timeoutMs} ms (${last})`, {
+        source: "pipeline", code: "timeout",
+      });
+    }
+    await sleep(Math.min(delay, left), signal);
+    delay = Math.min(delay * 2, 4000);
+  }
 }
 
 async function toBytes(data) {
@@ -153,7 +244,7 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
       throw new PresignerError(`upload: S3 did not answer the PUT (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
     }
     if (!response.ok) throw await s3Error(response, "upload");
-    return { tweetId, contentType: type, size: bytes.byteLength, expiresAt: up.expiresAt };
+    return { tweetId, contentType: type, size: bytes.byteLength, expiresAt: up.expiresAt, statusUrl: up.statusUrl };
   }
 
   /**
@@ -175,36 +266,61 @@ export function createClient({ baseUrl, getToken, fetch: fetchImpl, maxBatch = D
       throw new PresignerError(`upload: S3 did not answer the form (${cause.message}); is its CORS open to this page's origin?`, { source: "network", cause });
     }
     if (!response.ok) throw await s3Error(response, "upload");
-    return { tweetId, contentType: type, size: blob.size, expiresAt: form.expiresAt };
-  }
-
-  /** The download URL of one image: `userId` is its author (left out: the caller's own). */
-  async function downloadUrl({ userId, tweetId } = {}) {
-    const body = userId === undefined ? { tweetId } : { userId, tweetId };
-    const { answer, status } = await call("download_url", body);
-    return field("download_url", status, answer, "presignedUrl", "string");
+    return { tweetId, contentType: type, size: blob.size, expiresAt: form.expiresAt, statusUrl: form.statusUrl };
   }
 
   /**
-   * The download URLs of `images` ([{userId, tweetId}]), in the same order, however many:
-   * more than `maxBatch` are asked for in several calls, at once.
+   * The download URL of one image: `userId` is its author (left out: the caller's own), `size`
+   * the pipeline's variant (`"display"`, the default, or `"thumb"`). With `withStatus: true`,
+   * `{url, statusUrl, expiresAt}` instead of the URL alone (`statusUrl` under the pipeline).
    */
-  async function downloadUrls(images) {
+  async function downloadUrl({ userId, tweetId } = {}, { size, withStatus = false } = {}) {
+    const body = userId === undefined ? { tweetId } : { userId, tweetId };
+    if (sizeOption(size, "downloadUrl") !== undefined) body.size = size;
+    const { answer, status } = await call("download_url", body);
+    const url = field("download_url", status, answer, "presignedUrl", "string");
+    return withStatus ? { url, statusUrl: answer.statusUrl, expiresAt: answer.expiresAt } : url;
+  }
+
+  /**
+   * The download URLs of `images` ([{userId, tweetId}]) in `size` (the pipeline's variant), in
+   * the same order, however many: more than `maxBatch` are asked for in several calls, at once.
+   * The array also carries `statusUrls`, each image's status URL in the same order (under the
+   * pipeline; `undefined` with IMAGE_PIPELINE=off).
+   */
+  async function downloadUrls(images, { size } = {}) {
     if (!Array.isArray(images)) throw new TypeError("downloadUrls takes an array of {userId, tweetId}");
+    sizeOption(size, "downloadUrls");
     const chunks = [];
     for (let i = 0; i < images.length; i += maxBatch) {
       const items = images.slice(i, i + maxBatch).map(({ userId, tweetId }) =>
         userId === undefined ? { tweetId } : { userId, tweetId });
-      chunks.push(call("download_urls", { images: items }).then(({ answer, status }) => {
+      const body = size === undefined ? { images: items } : { images: items, size };
+      chunks.push(call("download_urls", body).then(({ answer, status }) => {
         const urls = field("download_urls", status, answer, "presignedUrls", "array");
-        if (urls.length !== items.length) {
-          throw new PresignerError(`download_urls: the API answered ${urls.length} URLs for ${items.length} images`, { status });
+        const statusUrls = Array.isArray(answer.statusUrls) ? answer.statusUrls : undefined;
+        for (const [name, list] of [["URLs", urls], ["status URLs", statusUrls ?? urls]]) {
+          if (list.length !== items.length) {
+            throw new PresignerError(`download_urls: the API answered ${list.length} ${name} for ${items.length} images`, { status });
+          }
         }
-        return urls;
+        return { urls, statusUrls };
       }));
     }
-    return (await Promise.all(chunks)).flat();
+    const answers = await Promise.all(chunks);
+    const urls = answers.flatMap((a) => a.urls);
+    const statusUrls = answers.length > 0 && answers.every((a) => a.statusUrls)
+      ? answers.flatMap((a) => a.statusUrls)
+      : undefined;
+    // Not enumerable: the array still compares, spreads and serialises as the URLs alone.
+    Object.defineProperty(urls, "statusUrls", { value: statusUrls, enumerable: false });
+    return urls;
   }
 
-  return { uploadImage, uploadImageWithForm, downloadUrl, downloadUrls };
+  /** [waitForImage] through this client's fetch. */
+  function waitForImageHere(statusUrl, options = {}) {
+    return waitForImage(statusUrl, { fetch: send, ...options });
+  }
+
+  return { uploadImage, uploadImageWithForm, downloadUrl, downloadUrls, waitForImage: waitForImageHere };
 }

@@ -294,7 +294,7 @@ test("the packed tarball installs into a new project and imports by its name", (
       'console.log(Object.keys(client).sort().join(","), typeof PresignerError, CONTENT_TYPES.length);',
     ].join("\n"));
     const out = execFileSync(process.execPath, ["main.js"], { cwd: project, encoding: "utf8" }).trim();
-    assert.equal(out, "downloadUrl,downloadUrls,uploadImage,uploadImageWithForm function 4");
+    assert.equal(out, "downloadUrl,downloadUrls,uploadImage,uploadImageWithForm,waitForImage function 4");
     assert.ok(existsSync(join(project, "node_modules", "@presigner", "client", "src", "index.d.ts")));
   } finally {
     rmSync(project, { recursive: true, force: true });

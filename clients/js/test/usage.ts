@@ -1,6 +1,9 @@
 // A TypeScript front end using @presigner/client as a user would, through the package's own
 // name and its "exports": `tsc --noEmit -p clients/js/test` must accept it (test/run runs it).
-import { createClient, PresignerError, CONTENT_TYPES, type ImageRef, type Uploaded } from "@presigner/client";
+import {
+  createClient, waitForImage, PresignerError, CONTENT_TYPES, SIZES,
+  type ImageRef, type Uploaded, type ImageReady, type DownloadUrls, type DownloadUrl, type Size,
+} from "@presigner/client";
 
 interface Post extends ImageRef {
   userId: string;
@@ -42,4 +45,27 @@ export async function timeline(posts: readonly Post[], list: HTMLOListElement): 
   await client.uploadImage(new Uint8Array([1, 2, 3]), { tweetId: "t", contentType: "image/png" });
   const viaForm: Uploaded = await client.uploadImageWithForm(new Blob([]), { tweetId: "f", contentType: "image/webp" });
   console.log(viaForm.contentType);
+}
+
+// The image pipeline: wait for an upload's verdict, then show its sizes.
+export async function pipeline(file: File, signal: AbortSignal): Promise<string> {
+  const up: Uploaded = await client.uploadImage(file, { tweetId: "p" });
+  if (up.statusUrl) {
+    try {
+      const ready: ImageReady = await client.waitForImage(up.statusUrl, { signal, timeoutMs: 30000 });
+      const width: number = ready.variants.thumb.width;
+      console.log(width, ready.variants.display.type);
+    } catch (e) {
+      if (e instanceof PresignerError && e.source === "pipeline") return `refused: ${e.code}`;
+      throw e;
+    }
+  }
+  const size: Size = SIZES[1];
+  const thumbs: DownloadUrls = await client.downloadUrls([{ tweetId: "p" }], { size });
+  const first: string = thumbs[0];
+  const statuses: string[] | undefined = thumbs.statusUrls;
+  const display: string = await client.downloadUrl({ tweetId: "p" }, { size: "display" });
+  const detailed: DownloadUrl = await client.downloadUrl({ tweetId: "p" }, { withStatus: true });
+  await waitForImage(detailed.statusUrl ?? "", { timeoutMs: 1000 });
+  return `${first} ${statuses?.length} ${display}`;
 }
