@@ -2,7 +2,8 @@
 // a Node server on a free port of `localhost` (another origin than the dev server's
 // 127.0.0.1:API_PORT, as a Vite or Next dev server is) imports `@presigner/client` as a module
 // from the dev server (a cross-origin module import), signs in, uploads with a PUT and with a
-// POST form through the client, and loads the timeline's images through its `downloadUrls`,
+// POST form through the client, waits for the image pipeline's verdict on each (their status
+// URLs) and loads the timeline's thumbnails through its `downloadUrls`,
 // with no proxy. Each step must succeed and be readable by the page (no "Failed to fetch": the
 // form's 204 included). Then the same
 // page served from `http://evil.test:PORT` (Chromium maps the name to 127.0.0.1, so the origin
@@ -45,16 +46,19 @@ async function frontEnd(api) {
   // The client, imported from the dev server as a front end's page would import it.
   const { createClient } = await import(api + "/client/index.js");
   const client = createClient({ baseUrl: api, getToken: () => auth.Authorization.slice("Bearer ".length) });
+  // Each upload is ready once the image pipeline says so (its status URL, read cross-origin).
   await step("put", async () => {
     const done = await client.uploadImage(file, { tweetId });
-    return done.size === file.size ? 200 : "stored " + done.size + " bytes";
+    const ready = await client.waitForImage(done.statusUrl);
+    return done.size === file.size && ready.state === "ready" ? 200 : "stored " + done.size + " bytes, " + ready.state;
   });
   await step("form", async () => {
     const done = await client.uploadImageWithForm(file, { tweetId: tweetId + "-form" });
-    return done.size === file.size ? 204 : "stored " + done.size + " bytes";
+    const ready = await client.waitForImage(done.statusUrl);
+    return done.size === file.size && ready.state === "ready" ? 204 : "stored " + done.size + " bytes, " + ready.state;
   });
   await step("timeline", async () => {
-    const presignedUrls = await client.downloadUrls([{ userId: "dana", tweetId }, { userId: "dana", tweetId: tweetId + "-form" }]);
+    const presignedUrls = await client.downloadUrls([{ userId: "dana", tweetId }, { userId: "dana", tweetId: tweetId + "-form" }], { size: "thumb" });
     const fetched = await Promise.all(presignedUrls.map(async (u) => {
       const r = await fetch(u);
       return r.status + ":" + (await r.arrayBuffer()).byteLength;
@@ -84,9 +88,9 @@ try {
   await page.goto(origin + "/");
   const { steps } = await page.evaluate(frontEnd, apiUrl);
   const got = Object.fromEntries(steps);
-  check(`a page on ${origin}: the client's PUT is stored and its answer readable`, got.put === 200, String(got.put));
-  check(`a page on ${origin}: the client's form is stored and its 204 readable`, got.form === 204, String(got.form));
-  check(`a page on ${origin}: the timeline's images load through the client's downloadUrls`, got.timeline === "200:69 200:69 img:1x1", String(got.timeline));
+  check(`a page on ${origin}: the client's PUT is stored, its answer readable, and the pipeline's verdict`, got.put === 200, String(got.put));
+  check(`a page on ${origin}: the client's form is stored, its 204 readable, and the pipeline's verdict`, got.form === 204, String(got.form));
+  check(`a page on ${origin}: the timeline's thumbnails load through the client's downloadUrls`, /^200:\d+ 200:\d+ img:1x1$/.test(got.timeline), String(got.timeline));
 
   const evil = await (await browser.newContext()).newPage();
   await evil.goto(`http://evil.test:${port}/`);

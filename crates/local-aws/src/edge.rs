@@ -226,8 +226,8 @@ pub struct Edge {
 }
 
 /// Serves `edge` on `listener` until the task is dropped: `GET`/`HEAD /images/...` with a
-/// valid signed URL answers the object; anything else 403 (or 404 when the object is not
-/// there, as CloudFront relays S3's answer).
+/// valid signed URL answers the object with the `Content-Type` it was stored with; anything
+/// else 403 (or 404 when the object is not there, as CloudFront relays S3's answer).
 pub async fn serve_edge(listener: TcpListener, edge: Arc<Edge>) -> std::io::Result<()> {
     let origin = format!("http://{}", listener.local_addr()?);
     let origin = Arc::new(origin);
@@ -265,14 +265,17 @@ fn edge_answer(edge: &Edge, origin: &str, req: Request<Incoming>) -> Response<Fu
                 println!("{{\"edge\":403,\"refusal\":\"{refusal}\"}}");
                 plain(StatusCode::FORBIDDEN, "AccessDenied\n")
             }
-            Ok(()) => match object_path(&edge.bucket_dir, req.uri().path()) {
+            Ok(()) => match object_key(req.uri().path()) {
                 None => plain(StatusCode::FORBIDDEN, "AccessDenied\n"),
-                Some(path) => match std::fs::read(path) {
+                Some(key) => match std::fs::read(edge.bucket_dir.join(&key)) {
                     Err(_) => plain(StatusCode::NOT_FOUND, "NoSuchKey\n"),
                     Ok(bytes) => {
                         let mut r = Response::new(Full::new(Bytes::from(bytes)));
                         let h = r.headers_mut();
-                        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+                        let content_type = stored_content_type(&edge.bucket_dir, &key)
+                            .and_then(|t| HeaderValue::from_str(&t).ok())
+                            .unwrap_or(HeaderValue::from_static("binary/octet-stream"));
+                        h.insert(header::CONTENT_TYPE, content_type);
                         h.insert(
                             header::X_CONTENT_TYPE_OPTIONS,
                             HeaderValue::from_static("nosniff"),
@@ -290,17 +293,30 @@ fn edge_answer(edge: &Edge, origin: &str, req: Request<Incoming>) -> Response<Fu
     response
 }
 
-/// The file for a URL path `/images/{user}/{tweet}.png`, percent-decoded, or `None` for any
-/// other shape (no `..`, no extra segment, nothing outside `images/`).
-fn object_path(bucket_dir: &std::path::Path, path: &str) -> Option<PathBuf> {
+/// The key a URL path names, percent-decoded: `images/{user}/{tweet}.png` (the original
+/// contract) or `images/{user}/{tweet}/{name}` (a variant or the status object of the image
+/// pipeline); `None` for any other shape (no `..`, no extra segment, nothing outside `images/`).
+fn object_key(path: &str) -> Option<String> {
     let key = percent_decode(path.strip_prefix('/')?)?;
     let parts: Vec<&str> = key.split('/').collect();
-    let [images, user, tweet] = parts.as_slice() else {
-        return None;
-    };
-    let safe = |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']);
-    (*images == "images" && safe(user) && safe(tweet))
-        .then(|| bucket_dir.join(images).join(user).join(tweet))
+    let safe = |s: &&str| !s.is_empty() && *s != "." && *s != ".." && !s.contains(['\\', '\0']);
+    let shape = matches!(parts.len(), 3 | 4) && parts[0] == "images";
+    (shape && parts.iter().all(safe)).then_some(key)
+}
+
+/// The `Content-Type` the local S3 stored `key` with (CloudFront relays the origin's), from
+/// s3s-fs's metadata file beside the bucket's folder.
+fn stored_content_type(bucket_dir: &std::path::Path, key: &str) -> Option<String> {
+    let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let bucket = bucket_dir.file_name()?.to_str()?;
+    let name = format!(
+        ".bucket-{}.object-{}.metadata.json",
+        encode(bucket),
+        encode(key)
+    );
+    let metadata: Value =
+        serde_json::from_slice(&std::fs::read(bucket_dir.parent()?.join(name)).ok()?).ok()?;
+    metadata.get("content_type")?.as_str().map(str::to_owned)
 }
 
 fn percent_decode(text: &str) -> Option<String> {
