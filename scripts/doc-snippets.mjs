@@ -14,8 +14,9 @@
 //
 // The JavaScript snippets get what a page would have: `api` (the API's base URL), `auth`
 // (alice's sign-in headers), `file` (a PNG File), `tweetId` (a fresh id) and `posts` (one
-// image alice posted, each with an `img` whose `src` a snippet may set). Every fetch must be
-// answered 2xx, and every `img.src` set must load the posted bytes.
+// image alice posted and the image pipeline published, each with an `img` whose `src` a
+// snippet may set). Every fetch must be answered 2xx, and every `img.src` set must load an
+// image: the pipeline's variant (or, with IMAGE_PIPELINE=off, the posted bytes).
 //
 // The API listens on 127.0.0.1:3000 as the docs say; when that port is taken, on a free one,
 // and `127.0.0.1:3000` in the snippets is replaced by it (said in the output).
@@ -146,7 +147,19 @@ const posts = await (async () => {
   const {"Content-Length": _, ...headers} = up.headers;
   const put = await __docFetch(up.presignedUrl, {method: "PUT", headers, body: __docPng});
   if (!put.ok) throw new Error("preparing posts: PUT " + put.status);
-  return [{userId: "alice", tweetId: posted, img: {}}];
+  // With the image pipeline (the dev server's default), the image is readable once the
+  // processor has published it: its status URL answers 404 until then.
+  for (let wait = 100; up.statusUrl; wait *= 2) {
+    const status = await __docFetch(up.statusUrl);
+    if (status.ok) {
+      const verdict = await status.json();
+      if (verdict.state !== "ready") throw new Error("preparing posts: " + JSON.stringify(verdict));
+      break;
+    }
+    if (wait > 5000) throw new Error("preparing posts: no verdict from the image pipeline");
+    await new Promise((ok) => setTimeout(ok, wait));
+  }
+  return [{userId: "alice", tweetId: posted, img: {}, pipeline: Boolean(up.statusUrl)}];
 })();
 // ---- the snippet ----
 `;
@@ -157,7 +170,9 @@ for (const p of posts) {
   if (p.img.src === undefined) continue;
   const r = await __docFetch(p.img.src);
   const bytes = Buffer.from(await r.arrayBuffer());
-  if (!r.ok || !bytes.equals(__docPng)) throw new Error("img.src for " + p.tweetId + " answered " + r.status);
+  // The pipeline's variant (an image of its own, made from the post's), or the posted bytes.
+  const shown = p.pipeline ? (r.headers.get("content-type") ?? "").startsWith("image/") && bytes.length > 0 : bytes.equals(__docPng);
+  if (!r.ok || !shown) throw new Error("img.src for " + p.tweetId + " answered " + r.status + " " + r.headers.get("content-type"));
 }
 `;
 
