@@ -26,8 +26,16 @@ struct DevServer {
 }
 
 /// The dev server as `presigner-local` starts it, with `env` as the process environment and
-/// `origins` as its `--cors-origin`s; with `cloudfront`, a local edge too.
+/// `origins` as its `--cors-origin`s; with `cloudfront`, a local edge too. These tests are
+/// about how browsers meet it, so it runs the original contract (`IMAGE_PIPELINE=off`, unless
+/// `env` sets it), where what a page stores is what it reads; tests/local_pipeline.rs and
+/// tests/e2e_pipeline.rs cover the pipeline.
 fn start(env: &[(&str, &str)], origins: LocalOrigins, cloudfront: bool) -> DevServer {
+    let env: Vec<(&str, &str)> = env
+        .iter()
+        .copied()
+        .chain([("IMAGE_PIPELINE", "off")])
+        .collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

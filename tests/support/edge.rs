@@ -1,7 +1,7 @@
-//! The local edge's CloudFront check (presigner_local::edge) and the test key pair of
+//! The local edge's CloudFront check (presigner_local_aws::edge) and the test key pair of
 //! vectors/cloudfront.
 
-pub use presigner_local::edge::*;
+pub use presigner_local_aws::edge::*;
 
 fn vector(name: &str) -> String {
     std::fs::read_to_string(

@@ -1,9 +1,10 @@
 //! The local S3 (s3s-fs) started inside the test process on 127.0.0.1, port 0, over a temp
-//! folder, with the fixed local keys.
+//! folder, with the fixed local keys; with event notifications when a test gives them (the dev
+//! server's processor, which this crate does not depend on: see presigner-local-aws).
 
 use std::path::PathBuf;
 
-use presigner_local as local;
+use presigner_local_aws as local;
 
 pub struct LocalS3 {
     pub port: u16,
@@ -13,7 +14,13 @@ pub struct LocalS3 {
 }
 
 impl LocalS3 {
+    /// The local S3 without event notifications.
     pub fn start() -> LocalS3 {
+        LocalS3::start_with(|_| None)
+    }
+
+    /// The local S3, sending the notifications `notifications` makes for its port.
+    pub fn start_with(notifications: impl FnOnce(u16) -> Option<local::Notifications>) -> LocalS3 {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -26,12 +33,14 @@ impl LocalS3 {
             .unwrap();
         let port = listener.local_addr().unwrap().port();
         let serve_root = root.clone();
+        let notifications = notifications(port);
         runtime.spawn(async move {
-            local::serve_s3(
+            local::serve_s3_notifying(
                 listener,
                 &serve_root,
                 &[local::BUCKET],
                 &local::LocalOrigins::loopback(),
+                notifications,
             )
             .await
         });

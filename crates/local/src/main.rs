@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use presigner::api::App;
+use presigner::config::ImagePipeline;
 use presigner_local as local;
 use presigner_local::LocalOrigins;
 use tokio::net::TcpListener;
@@ -150,6 +151,16 @@ async fn run() -> Result<(), String> {
     )
     .map_err(|e| format!("configuration error: {e}"))?;
     let download_expiry = settings.config.expiry.secs();
+    // As deployed: with the pipeline on, the bucket invokes the processor on every upload;
+    // off, there is no processor (the original contract).
+    let pipeline = settings.config.image_pipeline;
+    let notifications = match pipeline {
+        ImagePipeline::On => Some(
+            local::pipeline::processor_notifications(o.s3_port)
+                .map_err(|e| format!("configuration error: {e}"))?,
+        ),
+        ImagePipeline::Off => None,
+    };
     let app = Arc::new(App::new(settings.config).map_err(|e| e.to_string())?);
     let origins = Arc::new(settings.origins);
 
@@ -175,6 +186,10 @@ async fn run() -> Result<(), String> {
         local::BUCKET,
         o.data_dir.display()
     );
+    match pipeline {
+        ImagePipeline::On => println!("  pipeline    on: each upload (uploads/<folder>/<tweetId>) is processed as the processor Lambda does it, into images/<folder>/<tweetId>/display, thumb and status.json"),
+        ImagePipeline::Off => println!("  pipeline    off (IMAGE_PIPELINE=off): the original contract, images/<folder>/<tweetId>.png stored and served as uploaded"),
+    }
     if edge_listener.is_some() {
         println!(
             "  local edge  http://127.0.0.1:{}   download URLs are CloudFront signed URLs (key pair {}), checked here",
@@ -201,7 +216,14 @@ async fn run() -> Result<(), String> {
     let data_dir = o.data_dir.clone();
     let s3_origins = origins.clone();
     let s3 = tokio::spawn(async move {
-        local::serve_s3(s3_listener, &data_dir, &[local::BUCKET], &s3_origins).await
+        local::serve_s3_notifying(
+            s3_listener,
+            &data_dir,
+            &[local::BUCKET],
+            &s3_origins,
+            notifications,
+        )
+        .await
     });
     let api = tokio::spawn(local::serve_api(api_listener, app, origins.clone()));
     let edge = match (edge_listener, edge_key) {

@@ -39,12 +39,6 @@ pub const SET_LOCALLY: &[(&str, &str)] = &[
     ),
 ];
 
-/// The Lambda's variables whose default the local run changes while it cannot yet do what
-/// the deployed default does: `IMAGE_PIPELINE` is `on` in the Lambda, but the dev server does
-/// not run the processor yet, so an upload would never become readable; `off` (the original
-/// contract) until it does. Set in the environment, the variable is honoured.
-pub const LOCAL_DEFAULTS: &[(&str, &str)] = &[("IMAGE_PIPELINE", "off")];
-
 /// The local run's settings.
 #[derive(Debug)]
 pub struct LocalSettings {
@@ -70,12 +64,7 @@ pub fn local_settings(
     let config = Config::from_lookup(|name| match local.iter().find(|(k, _)| *k == name) {
         Some((_, v)) => Some(v.clone()),
         None if is_local(name) => None,
-        None => lookup(name).filter(|v| !v.is_empty()).or_else(|| {
-            LOCAL_DEFAULTS
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        }),
+        None => lookup(name),
     })?;
     let ignored = SET_LOCALLY
         .iter()
@@ -103,6 +92,7 @@ pub fn local_settings(
 mod tests {
     use super::*;
     use crate::AnyOrigin;
+    use presigner::config::ImagePipeline;
 
     fn settings(env: &[(&str, &str)]) -> Result<LocalSettings, ConfigError> {
         local_settings(
@@ -143,6 +133,12 @@ mod tests {
         assert_eq!(e.variable, "MAX_UPLOAD_BYTES");
         let s = settings(&[]).unwrap();
         assert!(s.ignored.is_empty());
+        // The pipeline is on locally as deployed (the dev server runs the processor), and
+        // the original contract one variable away.
+        assert_eq!(s.config.image_pipeline, ImagePipeline::On);
+        let s = settings(&[("IMAGE_PIPELINE", "off")]).unwrap();
+        assert_eq!(s.config.image_pipeline, ImagePipeline::Off);
+        let s = settings(&[]).unwrap();
         assert_eq!(s.origins, LocalOrigins::loopback());
         let s = settings(&[("CORS_ALLOW_ORIGIN", "*")]).unwrap();
         assert_eq!(s.origins.any(), AnyOrigin::Allowed);

@@ -500,7 +500,7 @@ fn a_notification_with_several_records_reports_each() {
 /// `versionId`), including its own `If-None-Match: *` answer (412) to a second write.
 #[test]
 fn against_the_local_s3_an_upload_is_published_once() {
-    use presigner_local as local;
+    use presigner_local_aws as local;
     use presigner_test_support::s3::LocalS3;
     let s3 = LocalS3::start();
     let env: Vec<(&'static str, String)> = local::lambda_env(s3.port);
