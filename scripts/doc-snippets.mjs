@@ -14,8 +14,10 @@
 //
 // The JavaScript snippets get what a page would have: `api` (the API's base URL), `auth`
 // (alice's sign-in headers), `file` (a PNG File), `tweetId` (a fresh id) and `posts` (one
-// image alice posted, each with an `img` whose `src` a snippet may set). Every fetch must be
-// answered 2xx, and every `img.src` set must load the posted bytes.
+// image alice posted, each with an `img` whose `src` a snippet may set; under the image
+// pipeline, ready before the snippet runs). Every fetch must be answered 2xx, and every
+// `img.src` set must load the posted bytes, or under the pipeline the variant the status
+// object describes (its type and byte count).
 //
 // The API listens on 127.0.0.1:3000 as the docs say; when that port is taken, on a free one,
 // and `127.0.0.1:3000` in the snippets is replaced by it (said in the output).
@@ -127,6 +129,7 @@ const __docPng = Buffer.from(${JSON.stringify(PNG_BASE64)}, "base64");
 const file = new File([__docPng], "cat.png", {type: "image/png"});
 const tweetId = "doc-" + process.pid + "-" + Date.now();
 const __docFetch = globalThis.fetch;
+const __docStarted = Date.now();
 let __docCalls = 0;
 globalThis.fetch = async (url, init) => {
   const response = await __docFetch(url, init);
@@ -146,7 +149,16 @@ const posts = await (async () => {
   const {"Content-Length": _, ...headers} = up.headers;
   const put = await __docFetch(up.presignedUrl, {method: "PUT", headers, body: __docPng});
   if (!put.ok) throw new Error("preparing posts: PUT " + put.status);
-  return [{userId: "alice", tweetId: posted, img: {}}];
+  // Under the image pipeline, wait (up to 30 s) for the processor's verdict.
+  let status = null;
+  for (let wait = 250; up.statusUrl && !status; wait = Math.min(wait * 2, 4000)) {
+    const r = await __docFetch(up.statusUrl);
+    if (r.ok) status = await r.json();
+    else if (Date.now() - __docStarted > 30000) throw new Error("preparing posts: no status after 30 s: " + r.status);
+    else await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  if (status && status.state !== "ready") throw new Error("preparing posts: " + JSON.stringify(status));
+  return [{userId: "alice", tweetId: posted, img: {}, status}];
 })();
 // ---- the snippet ----
 `;
@@ -157,7 +169,12 @@ for (const p of posts) {
   if (p.img.src === undefined) continue;
   const r = await __docFetch(p.img.src);
   const bytes = Buffer.from(await r.arrayBuffer());
-  if (!r.ok || !bytes.equals(__docPng)) throw new Error("img.src for " + p.tweetId + " answered " + r.status);
+  // The posted bytes; under the pipeline, one of the variants its status object describes.
+  const variant = Object.values(p.status?.variants ?? {})
+    .some((v) => v.bytes === bytes.length && r.headers.get("content-type") === v.type);
+  if (!r.ok || !(p.status ? variant : bytes.equals(__docPng))) {
+    throw new Error("img.src for " + p.tweetId + " answered " + r.status + " with " + bytes.length + " bytes");
+  }
 }
 `;
 
