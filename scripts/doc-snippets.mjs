@@ -14,9 +14,10 @@
 //
 // The JavaScript snippets get what a page would have: `api` (the API's base URL), `auth`
 // (alice's sign-in headers), `file` (a PNG File), `tweetId` (a fresh id) and `posts` (one
-// image alice posted and the image pipeline published, each with an `img` whose `src` a
-// snippet may set). Every fetch must be answered 2xx, and every `img.src` set must load an
-// image: the pipeline's variant (or, with IMAGE_PIPELINE=off, the posted bytes).
+// image alice posted, each with an `img` whose `src` a snippet may set; under the image
+// pipeline, ready before the snippet runs). Every fetch must be answered 2xx, and every
+// `img.src` set must load the posted bytes, or under the pipeline the variant the status
+// object describes (its type and byte count).
 //
 // The API listens on 127.0.0.1:3000 as the docs say; when that port is taken, on a free one,
 // and `127.0.0.1:3000` in the snippets is replaced by it (said in the output).
@@ -128,6 +129,7 @@ const __docPng = Buffer.from(${JSON.stringify(PNG_BASE64)}, "base64");
 const file = new File([__docPng], "cat.png", {type: "image/png"});
 const tweetId = "doc-" + process.pid + "-" + Date.now();
 const __docFetch = globalThis.fetch;
+const __docStarted = Date.now();
 let __docCalls = 0;
 globalThis.fetch = async (url, init) => {
   const response = await __docFetch(url, init);
@@ -147,19 +149,16 @@ const posts = await (async () => {
   const {"Content-Length": _, ...headers} = up.headers;
   const put = await __docFetch(up.presignedUrl, {method: "PUT", headers, body: __docPng});
   if (!put.ok) throw new Error("preparing posts: PUT " + put.status);
-  // With the image pipeline (the dev server's default), the image is readable once the
-  // processor has published it: its status URL answers 404 until then.
-  for (let wait = 100; up.statusUrl; wait *= 2) {
-    const status = await __docFetch(up.statusUrl);
-    if (status.ok) {
-      const verdict = await status.json();
-      if (verdict.state !== "ready") throw new Error("preparing posts: " + JSON.stringify(verdict));
-      break;
-    }
-    if (wait > 5000) throw new Error("preparing posts: no verdict from the image pipeline");
-    await new Promise((ok) => setTimeout(ok, wait));
+  // Under the image pipeline, wait (up to 30 s) for the processor's verdict.
+  let status = null;
+  for (let wait = 250; up.statusUrl && !status; wait = Math.min(wait * 2, 4000)) {
+    const r = await __docFetch(up.statusUrl);
+    if (r.ok) status = await r.json();
+    else if (Date.now() - __docStarted > 30000) throw new Error("preparing posts: no status after 30 s: " + r.status);
+    else await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  return [{userId: "alice", tweetId: posted, img: {}, pipeline: Boolean(up.statusUrl)}];
+  if (status && status.state !== "ready") throw new Error("preparing posts: " + JSON.stringify(status));
+  return [{userId: "alice", tweetId: posted, img: {}, status}];
 })();
 // ---- the snippet ----
 `;
@@ -170,9 +169,12 @@ for (const p of posts) {
   if (p.img.src === undefined) continue;
   const r = await __docFetch(p.img.src);
   const bytes = Buffer.from(await r.arrayBuffer());
-  // The pipeline's variant (an image of its own, made from the post's), or the posted bytes.
-  const shown = p.pipeline ? (r.headers.get("content-type") ?? "").startsWith("image/") && bytes.length > 0 : bytes.equals(__docPng);
-  if (!r.ok || !shown) throw new Error("img.src for " + p.tweetId + " answered " + r.status + " " + r.headers.get("content-type"));
+  // The posted bytes; under the pipeline, one of the variants its status object describes.
+  const variant = Object.values(p.status?.variants ?? {})
+    .some((v) => v.bytes === bytes.length && r.headers.get("content-type") === v.type);
+  if (!r.ok || !(p.status ? variant : bytes.equals(__docPng))) {
+    throw new Error("img.src for " + p.tweetId + " answered " + r.status + " with " + bytes.length + " bytes");
+  }
 }
 `;
 

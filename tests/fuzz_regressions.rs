@@ -251,4 +251,50 @@ fn the_invariants_can_fail() {
         caught.is_err(),
         "the oracle let an owner deployment read bob's image"
     );
+    // The pipeline's answers pass as its own, and fail as the original's (another key, no
+    // forced type, status URLs); a thumbnail asked for and a display URL answered fails.
+    let cognito = "rest-v1-cognito.json";
+    for profile in [Profile::Pipeline, Profile::PipelineOwnerCloudFront] {
+        for (route, body) in [
+            (
+                "upload_url",
+                serde_json::json!({"tweetId": "t", "contentType": "image/png", "contentLength": 9}),
+            ),
+            (
+                "upload_form",
+                serde_json::json!({"tweetId": "t", "contentType": "image/png"}),
+            ),
+            (
+                "download_url",
+                serde_json::json!({"tweetId": "t", "size": "thumb"}),
+            ),
+            (
+                "download_urls",
+                serde_json::json!({"images": [{"tweetId": "t"}], "size": "thumb"}),
+            ),
+        ] {
+            let (json, reply) = self::ask(profile, cognito, route, body);
+            assert!(!refused(&json, &reply, profile), "{profile:?} {route}");
+            let original = if profile.cloudfront() {
+                Profile::OwnerCloudFront
+            } else {
+                Profile::SignedIn
+            };
+            assert!(
+                refused(&json, &reply, original),
+                "{profile:?} {route} as {original:?}"
+            );
+        }
+        let (json, reply) = self::ask(
+            profile,
+            cognito,
+            "download_url",
+            serde_json::json!({"tweetId": "t", "size": "thumb"}),
+        );
+        let display = with_url(&reply, |url| url.replace("/thumb?", "/display?"));
+        assert!(
+            refused(&json, &display, profile),
+            "{profile:?}: display for thumb"
+        );
+    }
 }

@@ -154,6 +154,9 @@ impl Target {
             ("AWS_SECRET_ACCESS_KEY", secret),
             // These events carry no authorizer: the body names the user.
             ("TRUST_BODY_USER_ID", "true"),
+            // No processor runs beside LocalStack: the original's one object per image, read
+            // back through the Lambda's own download URL.
+            ("IMAGE_PIPELINE", "off"),
         ];
         let config = Config::from_lookup(|n| {
             env.iter()

@@ -68,6 +68,12 @@ pub enum Profile {
     SignedInCloudFront,
     /// `DOWNLOAD_ACCESS=owner` with `CLOUDFRONT_*` set: one grant per caller's folder.
     OwnerCloudFront,
+    /// The defaults with `IMAGE_PIPELINE=on`: uploads under `uploads/`, downloads of a
+    /// variant, status URLs beside them.
+    Pipeline,
+    /// `IMAGE_PIPELINE=on`, `DOWNLOAD_ACCESS=owner` and `CLOUDFRONT_*`: variants and status
+    /// objects under the caller's folder's grant.
+    PipelineOwnerCloudFront,
 }
 
 impl Profile {
@@ -82,13 +88,15 @@ impl Profile {
     }
 
     /// Every profile, in the order an input's length picks them.
-    pub const ALL: [Profile; 6] = [
+    pub const ALL: [Profile; 8] = [
         Profile::SignedIn,
         Profile::Original,
         Profile::Owner,
         Profile::Anyone,
         Profile::SignedInCloudFront,
         Profile::OwnerCloudFront,
+        Profile::Pipeline,
+        Profile::PipelineOwnerCloudFront,
     ];
 
     fn trusted(self) -> bool {
@@ -98,15 +106,28 @@ impl Profile {
     /// `DOWNLOAD_ACCESS`.
     fn access(self) -> &'static str {
         match self {
-            Profile::Owner | Profile::OwnerCloudFront => "owner",
+            Profile::Owner | Profile::OwnerCloudFront | Profile::PipelineOwnerCloudFront => "owner",
             Profile::Anyone => "anyone",
-            Profile::SignedIn | Profile::Original | Profile::SignedInCloudFront => "signed-in",
+            Profile::SignedIn
+            | Profile::Original
+            | Profile::SignedInCloudFront
+            | Profile::Pipeline => "signed-in",
         }
     }
 
     /// Whether download URLs go through CloudFront.
     pub fn cloudfront(self) -> bool {
-        matches!(self, Profile::SignedInCloudFront | Profile::OwnerCloudFront)
+        matches!(
+            self,
+            Profile::SignedInCloudFront
+                | Profile::OwnerCloudFront
+                | Profile::PipelineOwnerCloudFront
+        )
+    }
+
+    /// Whether `IMAGE_PIPELINE=on`.
+    pub fn pipeline(self) -> bool {
+        matches!(self, Profile::Pipeline | Profile::PipelineOwnerCloudFront)
     }
 }
 
@@ -137,8 +158,10 @@ pub fn app(profile: Profile) -> &'static App {
                 if trusted { "false" } else { "true" },
             ),
             ("DOWNLOAD_ACCESS", access),
-            // The invariants below are the original keys' (`images/{id}/{tweet}.png`).
-            ("IMAGE_PIPELINE", "off"),
+            (
+                "IMAGE_PIPELINE",
+                if profile.pipeline() { "on" } else { "off" },
+            ),
         ];
         let cloudfront = if profile.cloudfront() {
             &cloudfront[..]
@@ -716,28 +739,91 @@ fn check_response(r: &Response) {
     }
 }
 
-/// A 200's URLs: each verifies and decodes to `images/{user}/{tweet}.png` with `user` one
-/// that `profile` allows for what the body claimed.
+/// What a key must name: the original's one object, or under the pipeline the upload, a
+/// variant of a size, or the status object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape<'a> {
+    /// `images/{folder}/{tweet}.png`.
+    Original,
+    /// `uploads/{folder}/{tweet}`.
+    Upload,
+    /// `images/{folder}/{tweet}/{size}`.
+    Variant(&'a str),
+    /// `images/{folder}/{tweet}/status.json`.
+    Status,
+}
+
+/// The shape a download names for `profile`, given the body's `size` (a 200 had a valid one).
+fn download_shape(profile: Profile, size: &Value) -> Shape<'_> {
+    match (profile.pipeline(), size.as_str()) {
+        (false, _) => {
+            assert!(
+                size.is_null(),
+                "size {size} answered 200 with the pipeline off"
+            );
+            Shape::Original
+        }
+        (true, Some(size)) => {
+            assert!(["display", "thumb"].contains(&size), "size {size:?}");
+            Shape::Variant(size)
+        }
+        (true, None) => Shape::Variant("display"),
+    }
+}
+
+/// The status URL of an answer (`statusUrl`, or one of `statusUrls`): there exactly under
+/// the pipeline, a download URL of the image's status object.
+fn check_status(url: Option<&Value>, allowed: &[String], tweet: Option<&str>, profile: Profile) {
+    match (profile.pipeline(), url) {
+        (true, Some(url)) => check_download(
+            url.as_str().expect("a URL"),
+            allowed,
+            tweet,
+            profile,
+            Shape::Status,
+        ),
+        (false, None) => {}
+        (pipeline, url) => panic!("pipeline {pipeline}, status URL {url:?}"),
+    }
+}
+
+/// A 200's URLs: each verifies and decodes to a key of the shape the route and `profile` say,
+/// with a folder that `profile` allows for what the body claimed.
 fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &Value) {
     let body: Value = serde_json::from_str(r.body.as_deref().expect("a body")).expect("JSON");
     let claimed = request["userId"].as_str();
+    let tweet = request["tweetId"].as_str();
     match route {
         Route::UploadForm => {
-            check_form(&body, &allowed_users(who, profile, route, claimed), profile)
+            let allowed = allowed_users(who, profile, route, claimed);
+            check_form(&body, &allowed, profile);
+            check_status(body.get("statusUrl"), &allowed, tweet, profile);
         }
         Route::DownloadBatch => {
             let urls = body["presignedUrls"].as_array().expect("URLs");
             let items = request["images"].as_array().expect("a batch was asked for");
             assert_eq!(urls.len(), items.len(), "one URL per image, in order");
             assert!(body["expiresAt"].is_string());
-            for (url, item) in urls.iter().zip(items) {
+            let shape = download_shape(profile, &request["size"]);
+            let statuses = body.get("statusUrls").map(|s| s.as_array().expect("URLs"));
+            if let Some(statuses) = statuses {
+                assert_eq!(
+                    statuses.len(),
+                    items.len(),
+                    "one status URL per image, in order"
+                );
+            }
+            for (i, (url, item)) in urls.iter().zip(items).enumerate() {
                 let allowed = allowed_users(who, profile, route, item["userId"].as_str());
+                let tweet = item["tweetId"].as_str();
                 check_download(
                     url.as_str().expect("a URL"),
                     &allowed,
-                    item["tweetId"].as_str(),
+                    tweet,
                     profile,
+                    shape,
                 );
+                check_status(statuses.map(|s| &s[i]), &allowed, tweet, profile);
             }
             if profile.cloudfront() {
                 check_expires_at(&body);
@@ -745,9 +831,10 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
                 fn query(u: &Value) -> Option<&str> {
                     u.as_str()?.split_once('?').map(|q| q.1)
                 }
+                let all: Vec<&Value> = urls.iter().chain(statuses.into_iter().flatten()).collect();
                 assert!(
-                    urls.iter().all(|u| query(u) == query(&urls[0])),
-                    "one grant for the whole batch: {urls:?}"
+                    all.iter().all(|u| query(u) == query(&urls[0])),
+                    "one grant for the whole batch: {all:?}"
                 );
             }
         }
@@ -755,14 +842,21 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
             let url = body["presignedUrl"].as_str().expect("a URL");
             assert!(body["expiresAt"].is_string());
             let allowed = allowed_users(who, profile, route, claimed);
-            check_download(url, &allowed, request["tweetId"].as_str(), profile);
+            let shape = download_shape(profile, &request["size"]);
+            check_download(url, &allowed, tweet, profile, shape);
+            check_status(body.get("statusUrl"), &allowed, tweet, profile);
             if profile.cloudfront() {
                 check_expires_at(&body);
             }
         }
         Route::Upload => {
             let url = body["presignedUrl"].as_str().expect("a URL");
-            assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
+            let prefix = if profile.pipeline() {
+                "uploads"
+            } else {
+                "images"
+            };
+            assert!(url.starts_with(&format!("{ORIGIN}/{prefix}/")), "{url}");
             let headers: Vec<(String, String)> = body["headers"]
                 .as_object()
                 .map(|h| {
@@ -796,31 +890,45 @@ fn check_url(r: &Response, route: Route, profile: Profile, who: &Who, request: &
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
             let key = verify(url, SECRET, "PUT", &headers, BUCKET, ENDPOINT);
-            check_key(&key, &allowed_users(who, profile, route, claimed));
+            let allowed = allowed_users(who, profile, route, claimed);
+            let shape = if profile.pipeline() {
+                Shape::Upload
+            } else {
+                Shape::Original
+            };
+            check_key(&key, &allowed, shape, tweet);
+            check_status(body.get("statusUrl"), &allowed, tweet, profile);
         }
         Route::Unknown => panic!("a 200 from no route"),
     }
 }
 
-/// A download URL: makes S3 answer as a cacheable PNG, lives the window plus the expiry
-/// from the window's start, verifies, and names an allowed folder and the asked-for tweet.
-/// Through CloudFront, [`check_cloudfront_download`].
-fn check_download(url: &str, allowed: &[String], tweet: Option<&str>, profile: Profile) {
+/// A download URL: cacheable, answered as a PNG with the pipeline off (as stored with it on),
+/// lives the window plus the expiry from the window's start, verifies, and names an allowed
+/// folder and the asked-for tweet in `shape`. Through CloudFront, [`check_cloudfront_download`].
+fn check_download(
+    url: &str,
+    allowed: &[String],
+    tweet: Option<&str>,
+    profile: Profile,
+    shape: Shape,
+) {
     if profile.cloudfront() {
-        return check_cloudfront_download(url, allowed, tweet, profile);
+        return check_cloudfront_download(url, allowed, tweet, profile, shape);
     }
     assert!(url.starts_with(&format!("{ORIGIN}/images/")), "{url}");
-    assert!(url.contains("&response-content-type=image%2Fpng&"), "{url}");
+    assert_eq!(
+        url.contains("&response-content-type=image%2Fpng&"),
+        !profile.pipeline(),
+        "{url}"
+    );
     assert!(
         url.contains("&response-cache-control=private%2C%20max-age%3D1800&"),
         "{url}"
     );
     assert!(url.contains("&X-Amz-Expires=5400&"), "{url}");
     let key = verify(url, SECRET, "GET", &[], BUCKET, ENDPOINT);
-    check_key(&key, allowed);
-    if let Some(tweet) = tweet {
-        assert!(key.ends_with(&format!("/{tweet}.png")), "{key} for {tweet}");
-    }
+    check_key(&key, allowed, shape, tweet);
 }
 
 /// A CloudFront download URL: on the distribution, the object's path percent-encoded as S3
@@ -828,7 +936,13 @@ fn check_download(url: &str, allowed: &[String], tweet: Option<&str>, profile: P
 /// `now()` and refuses it from the window's end on; its policy is custom, ends then, has no
 /// start, and its resource is exactly `{origin}/images/*`, or under `owner` exactly the
 /// folder of the URL's own user (who must be allowed: a subject of the caller).
-fn check_cloudfront_download(url: &str, allowed: &[String], tweet: Option<&str>, profile: Profile) {
+fn check_cloudfront_download(
+    url: &str,
+    allowed: &[String],
+    tweet: Option<&str>,
+    profile: Profile,
+    shape: Shape,
+) {
     let path_and_query = url
         .strip_prefix(CF_ORIGIN)
         .filter(|rest| rest.starts_with("/images/"))
@@ -843,10 +957,7 @@ fn check_cloudfront_download(url: &str, allowed: &[String], tweet: Option<&str>,
         path[1..],
         "the path as S3 reads it, each segment percent-encoded"
     );
-    check_key(&key, allowed);
-    if let Some(tweet) = tweet {
-        assert!(key.ends_with(&format!("/{tweet}.png")), "{key} for {tweet}");
-    }
+    check_key(&key, allowed, shape, tweet);
     let params: Vec<(&str, &str)> = query
         .split('&')
         .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
@@ -916,13 +1027,36 @@ fn uri_encode(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, UNRESERVED).to_string()
 }
 
-/// `images/{folder}/{tweet}.png`: the folder of an allowed user, the tweet id allowed.
-fn check_key(key: &str, allowed: &[String]) {
+/// A key of `shape`: the folder of an allowed user, the tweet id allowed (and the one asked
+/// for, when known).
+fn check_key(key: &str, allowed: &[String], shape: Shape, asked: Option<&str>) {
     let parts: Vec<&str> = key.split('/').collect();
-    assert_eq!(parts.len(), 3, "{key:?}");
-    assert_eq!(parts[0], "images");
-    let tweet = parts[2].strip_suffix(".png").expect(".png");
+    let tweet = match shape {
+        Shape::Original => {
+            assert_eq!((parts.len(), parts[0]), (3, "images"), "{key:?}");
+            parts[2].strip_suffix(".png").expect(".png")
+        }
+        Shape::Upload => {
+            assert_eq!((parts.len(), parts[0]), (3, "uploads"), "{key:?}");
+            parts[2]
+        }
+        Shape::Variant(_) | Shape::Status => {
+            let name = match shape {
+                Shape::Variant(size) => size,
+                _ => "status.json",
+            };
+            assert_eq!(
+                (parts.len(), parts[0], parts[3]),
+                (4, "images", name),
+                "{key:?}"
+            );
+            parts[2]
+        }
+    };
     check_tweet(tweet);
+    if let Some(asked) = asked {
+        assert_eq!(tweet, asked, "{key}");
+    }
     assert!(
         allowed.iter().any(|a| folder_of(a) == parts[1]),
         "folder {:?} is none of {allowed:?}'s",
@@ -1074,5 +1208,10 @@ fn check_form(body: &Value, allowed: &[String], profile: Profile) {
             .any(|c| c.get(0).and_then(Value::as_str) == Some("starts-with")),
         "no prefix conditions: the key is exact"
     );
-    check_key(&field("key"), allowed);
+    let shape = if profile.pipeline() {
+        Shape::Upload
+    } else {
+        Shape::Original
+    };
+    check_key(&field("key"), allowed, shape, None);
 }

@@ -1,6 +1,7 @@
 // @presigner/client and the image pipeline: waitForImage against a small status server that
-// plays S3 (404 until decided, then the status object), and the pipeline's answers from a
-// presigner-local started with IMAGE_PIPELINE=on (test/run sets PRESIGNER_PIPELINE_API_URL).
+// plays S3 (404 until decided, then the status object), and the pipeline's answers and round
+// trips (upload, wait, read a variant; a refusal) through a presigner-local started with
+// IMAGE_PIPELINE=on, whose S3 runs the processor (test/run sets PRESIGNER_PIPELINE_API_URL).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { createClient, waitForImage, PresignerError, SIZES, DEFAULT_WAIT_MS } from "../src/index.js";
+import { png } from "./png.js";
 
 const API = process.env.PRESIGNER_API_URL;
 const PIPELINE_API = process.env.PRESIGNER_PIPELINE_API_URL;
@@ -197,4 +199,38 @@ test("with IMAGE_PIPELINE=off there is no statusUrl, and the API refuses a size"
   assert.equal(e.status, 400);
   assert.equal(e.source, "api");
   assert.match(e.message, /size needs IMAGE_PIPELINE=on/);
+});
+
+test("round trip: alice's upload is processed, waited for, and bob reads its thumbnail", async () => {
+  const image = png(40);
+  const tweetId = unique("roundtrip");
+  const up = await as("alice").uploadImage(image, { tweetId, contentType: "image/png" });
+  const ready = await as("alice").waitForImage(up.statusUrl, { timeoutMs: 30000 });
+  assert.equal(ready.state, "ready");
+  assert.deepEqual(Object.keys(ready.variants).sort(), ["display", "thumb"]);
+  assert.equal(ready.variants.thumb.width, 1);
+  assert.equal(ready.variants.thumb.height, 40);
+  // The upload is gone; the variants are what the status says.
+  assert.equal(existsSync(join(PIPELINE_DATA, "presigner-local", "uploads", "alice", tweetId)), false);
+  const urls = await as("bob").downloadUrls([{ userId: "alice", tweetId }], { size: "thumb" });
+  const thumb = await fetch(urls[0]);
+  assert.equal(thumb.status, 200);
+  assert.equal(thumb.headers.get("content-type"), ready.variants.thumb.type);
+  assert.equal((await thumb.arrayBuffer()).byteLength, ready.variants.thumb.bytes);
+  // The batch's status URL says the same.
+  assert.deepEqual(await waitForImage(urls.statusUrls[0]), ready);
+});
+
+test("round trip: bytes that are not the declared image are refused, and the wait says why", async () => {
+  const tweetId = unique("refused");
+  const notAnImage = new TextEncoder().encode("<html><script>alert(1)</script></html>");
+  const up = await as("carol").uploadImage(notAnImage, { tweetId, contentType: "image/png" });
+  const e = await rejection(as("carol").waitForImage(up.statusUrl, { timeoutMs: 30000 }));
+  assert.ok(e instanceof PresignerError, String(e));
+  assert.equal(e.source, "pipeline");
+  assert.equal(e.code, "not_an_image");
+  assert.match(e.message, /refused/);
+  // Nothing was published: the display URL finds no object.
+  const url = await as("bob").downloadUrl({ userId: "carol", tweetId });
+  assert.ok([403, 404].includes((await fetch(url)).status));
 });
