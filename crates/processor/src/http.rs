@@ -107,7 +107,17 @@ mod backend {
             let http_request = builder
                 .body(request.body)
                 .map_err(|_| TransportError("the request could not be built".to_owned()))?;
-            let mut response = self.0.run(http_request).map_err(|e| classify(&e))?;
+            // S3 may close a kept-alive connection at any time (when idle, or after answering
+            // early, as with a 412 before the body was read): a request that then fails on
+            // the reused connection with an I/O error is sent once more, on a new one. Every
+            // request the processor sends may be repeated: a GET, a HEAD, the DELETE of one
+            // version and a write-once PUT (a repeat that finds its own first write gets 412,
+            // which the pipeline takes as already written).
+            let mut response = match self.0.run(http_request.clone()) {
+                Err(ureq::Error::Io(_)) => self.0.run(http_request),
+                first => first,
+            }
+            .map_err(|e| classify(&e))?;
             let status = response.status().as_u16();
             let header = |name: &str| {
                 response
