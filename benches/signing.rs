@@ -252,19 +252,30 @@ fn timeline(c: &mut Criterion) {
     // Warm: the process has signed in this window already (S3: the memo has these images'
     // URLs; CloudFront: the window's grant). Cold: each iteration is a new window, so every
     // S3 URL is signed, and CloudFront signs one grant.
-    for (group, downloads, marker) in [
-        ("timeline", Downloads::S3, "X-Amz-Signature="),
+    // With the image pipeline each image also gets its status object's URL: two per image.
+    for (group, downloads, marker, per_image) in [
+        ("timeline", Downloads::S3, "X-Amz-Signature=", 1),
         (
             "timeline_cloudfront",
             Downloads::CloudFront,
             "Hash-Algorithm=SHA256",
+            1,
+        ),
+        (
+            "timeline_pipeline",
+            Downloads::S3Pipeline,
+            "X-Amz-Signature=",
+            2,
         ),
     ] {
         let app = app(downloads);
         for (e, n) in [(&single, 1), (&batch_20, 20), (&batch_100, 100)] {
             let (response, reply) = handle_event(&app, e, time);
             assert_eq!(reply.response.status, 200);
-            assert_eq!(response.body().unwrap().matches(marker).count(), n);
+            assert_eq!(
+                response.body().unwrap().matches(marker).count(),
+                n * per_image
+            );
         }
         let mut g = c.benchmark_group(group);
         for (name, e) in [

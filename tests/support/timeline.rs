@@ -16,10 +16,13 @@ pub const SIGNED_AT: i64 = 1_795_608_000;
 /// Which download URLs the app signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Downloads {
-    /// S3 presigned URLs, one signature each.
+    /// S3 presigned URLs, one signature each (`IMAGE_PIPELINE=off`, the original's object).
     S3,
-    /// CloudFront URLs, one grant per window for all.
+    /// CloudFront URLs, one grant per window for all (`IMAGE_PIPELINE=off`).
     CloudFront,
+    /// S3 presigned URLs under the image pipeline (the deployed default): a variant's URL and
+    /// its status object's for each image, two signatures each.
+    S3Pipeline,
 }
 
 /// A session token as long as Lambda's role credentials carry (about 1 KB).
@@ -44,6 +47,14 @@ pub fn app(downloads: Downloads) -> App {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         ),
         ("AWS_SESSION_TOKEN", token.as_str()),
+        (
+            "IMAGE_PIPELINE",
+            if downloads == Downloads::S3Pipeline {
+                "on"
+            } else {
+                "off"
+            },
+        ),
     ];
     if downloads == Downloads::CloudFront {
         env.extend([

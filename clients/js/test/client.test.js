@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 
 import { createClient, PresignerError, DEFAULT_MAX_BATCH } from "../src/index.js";
 import { png } from "./png.js";
+import { rejection } from "./rejection.js";
 
 const API = process.env.PRESIGNER_API_URL;
 const DATA = process.env.PRESIGNER_DATA_DIR;
@@ -31,15 +32,6 @@ function recording(change = (url, init) => init) {
     return globalThis.fetch(url, change(String(url), init));
   };
   return { calls, fetch };
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a PresignerError, got success");
 }
 
 test("an image uploaded as alice is stored byte for byte and read back by bob", async () => {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 
 import { createClient, waitForImage, PresignerError, SIZES, DEFAULT_WAIT_MS } from "../src/index.js";
 import { png } from "./png.js";
+import { rejection } from "./rejection.js";
 
 const API = process.env.PRESIGNER_API_URL;
 const PIPELINE_API = process.env.PRESIGNER_PIPELINE_API_URL;
@@ -49,15 +50,6 @@ async function statusServer(answers) {
 
 const NO_SUCH_KEY = "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
 const DENIED = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection, got success");
-}
 
 test("waitForImage polls through 404s with a doubling backoff and resolves the ready status", async () => {
   const s = await statusServer([[404, NO_SUCH_KEY], [404, NO_SUCH_KEY], [404, NO_SUCH_KEY], [200, READY]]);
