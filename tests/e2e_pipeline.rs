@@ -8,7 +8,6 @@
 //! carol's decompression bomb (a 50,000 x 50,000 PNG header) never appears: its status says
 //! refused, with the image core's reason, and no variant exists.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use presigner::api::App;
@@ -177,22 +176,6 @@ fn png_bomb() -> Vec<u8> {
     bomb
 }
 
-/// Every file under `dir` (s3s-fs keeps an object as a file at its key).
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut folders = vec![dir.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                folders.push(entry.path());
-            } else {
-                found.push(entry.path());
-            }
-        }
-    }
-    found
-}
-
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -246,8 +229,7 @@ fn alices_photo_reaches_bobs_timeline_as_a_small_clean_thumbnail_and_carols_bomb
     let (status, _, _) = exchange("GET", urls[1].as_str().unwrap(), &[], b"");
     assert_eq!(status, 404);
 
-    let bucket = s3.root.join(local::BUCKET);
-    let published = files(&bucket.join("images"));
+    let published = s3.objects_under("images");
     for file in &published {
         let bytes = std::fs::read(file).unwrap();
         for block in gps_blocks() {
@@ -264,6 +246,6 @@ fn alices_photo_reaches_bobs_timeline_as_a_small_clean_thumbnail_and_carols_bomb
         4,
         "alice's display, thumb, status; carol's status: {published:?}"
     );
-    let left = files(&bucket.join("uploads"));
+    let left = s3.uploads_left();
     assert!(left.is_empty(), "left under uploads/: {left:?}");
 }

@@ -3,7 +3,6 @@
 //! an S3 event notification after S3 answered, and becomes `images/{folder}/{tweetId}/display`,
 //! `thumb` and `status.json`, or a refused status; the upload is deleted either way.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use presigner_images::ImageKind;
@@ -110,22 +109,6 @@ fn photo() -> Vec<u8> {
     with_segments(&plain, &[(0xE1, exif_app1(6))])
 }
 
-/// The upload is gone, and nothing else is left under `uploads/` (s3s-fs keeps a folder per
-/// key prefix; only files are objects).
-fn no_upload_left(root: &Path) {
-    let mut left = Vec::new();
-    let mut folders = vec![root.join(local::BUCKET).join("uploads")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => folders.push(entry.path()),
-                _ => left.push(entry.path()),
-            }
-        }
-    }
-    assert!(left.is_empty(), "left under uploads/: {left:?}");
-}
-
 #[test]
 fn a_presigned_put_under_uploads_becomes_the_variants_and_a_ready_status() {
     let s3 = dev_s3();
@@ -147,7 +130,8 @@ fn a_presigned_put_under_uploads_becomes_the_variants_and_a_ready_status() {
         let (w, h, _, _) = decode_variant(ImageKind::Jpeg, &bytes);
         assert_eq!((w, h), sides, "{size}");
     }
-    no_upload_left(&s3.root);
+    let left = s3.uploads_left();
+    assert!(left.is_empty(), "left under uploads/: {left:?}");
 }
 
 #[test]
@@ -164,7 +148,8 @@ fn a_post_form_under_uploads_is_processed_too() {
     assert!(s3
         .object_path(&format!("images/{FOLDER}/{tweet}/thumb"))
         .exists());
-    no_upload_left(&s3.root);
+    let left = s3.uploads_left();
+    assert!(left.is_empty(), "left under uploads/: {left:?}");
 }
 
 #[test]
@@ -183,5 +168,6 @@ fn an_upload_that_is_not_its_declared_image_is_refused_and_deleted() {
     assert!(!s3
         .object_path(&format!("images/{FOLDER}/{tweet}/display"))
         .exists());
-    no_upload_left(&s3.root);
+    let left = s3.uploads_left();
+    assert!(left.is_empty(), "left under uploads/: {left:?}");
 }

@@ -52,6 +52,37 @@ impl LocalS3 {
         }
     }
 
+    /// Every object under `prefix` of the local bucket (s3s-fs keeps an object as a file at
+    /// its key, and a folder per key prefix).
+    pub fn objects_under(&self, prefix: &str) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut folders = vec![self.root.join(local::BUCKET).join(prefix)];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(entry.path());
+                } else {
+                    found.push(entry.path());
+                }
+            }
+        }
+        found
+    }
+
+    /// The objects still under `uploads/` once the processor is done: it deletes an upload
+    /// right after writing the status object a test waits on, so this gives it up to ten
+    /// seconds to leave none.
+    pub fn uploads_left(&self) -> Vec<PathBuf> {
+        let give_up = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = self.objects_under("uploads");
+            if left.is_empty() || std::time::Instant::now() > give_up {
+                return left;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// The file s3s-fs keeps for `key` of the local bucket.
     pub fn object_path(&self, key: &str) -> PathBuf {
         self.root.join(local::BUCKET).join(key)
