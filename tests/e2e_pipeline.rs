@@ -16,7 +16,7 @@ use presigner::lambda::clock_now;
 use presigner_local as local;
 use presigner_test_support::app::call_at;
 use presigner_test_support::events::rest_post;
-use presigner_test_support::http::exchange;
+use presigner_test_support::http::{exchange, string_pairs};
 use presigner_test_support::images::{crc32, decode_variant, jpeg, png_by_hand, with_segments};
 use presigner_test_support::s3::LocalS3;
 use serde_json::{json, Value};
@@ -53,12 +53,7 @@ fn upload(app: &App, user: &str, tweet: &str, content_type: &str, bytes: &[u8]) 
         "signed for the private prefix: {url}"
     );
     // The headers the answer says to send (the signed type and length, If-None-Match).
-    let required: Vec<(String, String)> = answer["headers"]
-        .as_object()
-        .expect("the headers to send")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
+    let required = string_pairs(&answer["headers"]);
     let required: Vec<(&str, &str)> = required
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -10,7 +10,7 @@ use presigner::api::App;
 use presigner_local as local;
 use presigner_local::LocalOrigins;
 use presigner_test_support::binaries::binary;
-use presigner_test_support::http::{exchange, post_form_with};
+use presigner_test_support::http::{exchange, post_form_with, string_pairs};
 use presigner_test_support::s3::PNG;
 use serde_json::{json, Value};
 
@@ -310,12 +310,7 @@ fn a_page_from_any_other_site_gets_nothing_unless_its_origin_is_added() {
         json!({"tweetId": "csrf", "contentType": "image/png"}),
     );
     assert_eq!(form.status, 200);
-    let fields: Vec<(String, String)> = form.json["fields"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
+    let fields = string_pairs(&form.json["fields"]);
     let fields: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -120,3 +120,14 @@ pub fn post_form_with(
     all.extend_from_slice(headers);
     exchange("POST", url, &all, &body)
 }
+
+/// The `{"name": "value", ...}` object of an answer (an upload's `headers`, a form's
+/// `fields`) as pairs, in order; panics on anything else.
+pub fn string_pairs(object: &serde_json::Value) -> Vec<(String, String)> {
+    object
+        .as_object()
+        .expect("an object of strings")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("a string").to_owned()))
+        .collect()
+}
