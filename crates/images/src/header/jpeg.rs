@@ -108,7 +108,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Header, Refusal> {
 
 /// The position of the first marker after a scan's entropy-coded data starting at `from`:
 /// an 0xFF followed by neither a stuffed 0x00 nor a restart marker (nor a fill byte).
-fn skip_entropy_coded(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn skip_entropy_coded(bytes: &[u8], from: usize) -> Option<usize> {
     let mut pos = from;
     loop {
         let at = pos + memchr_ff(bytes.get(pos..)?)?;

@@ -10,6 +10,8 @@ mod jpeg;
 mod png;
 mod webp;
 
+pub(crate) use jpeg::skip_entropy_coded;
+
 use crate::{ImageKind, Limits, Refusal, Removed};
 
 /// What the header walk found.
