@@ -110,6 +110,20 @@ pub(crate) fn verify(bytes: &[u8]) -> Result<(), Refusal> {
     }
 }
 
+/// What a progressive frame's DCT coefficients take in jpeg-decoder's memory until its last
+/// scan, from the frame header's payload: each component has (MCUs across x its horizontal
+/// sampling factor) x (MCUs down x its vertical one) blocks, of 64 two-byte coefficients.
+pub(crate) fn coefficient_bytes(payload: &[u8]) -> Result<u64, Refusal> {
+    let frame = read_frame(true, payload)?;
+    let mcus_across = u64::from(frame.width.div_ceil(8 * frame.h_max));
+    let mcus_down = u64::from(frame.height.div_ceil(8 * frame.v_max));
+    Ok(frame
+        .components
+        .iter()
+        .map(|c| mcus_across * u64::from(c.h) * mcus_down * u64::from(c.v) * 64 * 2)
+        .sum())
+}
+
 fn read_frame(progressive: bool, payload: &[u8]) -> Result<Frame, Refusal> {
     let short = malformed("a short frame header");
     let count = usize::from(*payload.get(5).ok_or(short.clone())?);
