@@ -67,6 +67,9 @@ for name, mode, (w, h), options, factors in (
     ("JPEG 52 Mpx progressive 4:2:0", "RGB", (8320, 6250), {"progressive": True, "subsampling": 2}, S420),
     ("JPEG 28 Mpx progressive 4:4:4", "RGB", (6400, 4368), {"progressive": True, "subsampling": 0}, S444),
     ("JPEG 21 Mpx progressive CMYK", "CMYK", (5600, 3744), {"progressive": True}, CMYK),
+    # Under 4096 on its longer side, a JPEG is decoded at full size (the display variant is more
+    # than half of it): the most pixels of a full-size progressive decode.
+    ("JPEG 4095x4095 progressive CMYK", "CMYK", (4095, 4095), {"progressive": True}, CMYK),
     ("JPEG 52 Mpx baseline 4:4:4", "RGB", (8320, 6250), {"subsampling": 0}, None),
 ):
     assert factors is None or coefficient_bytes(w, h, factors) <= MAX_PROGRESSIVE, name
