@@ -80,8 +80,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Header, Refusal> {
                 }
                 header.frame_pixels = u64::from(header.width) * u64::from(header.height);
                 if marker == 0xC2 {
-                    header.coefficient_bytes =
-                        crate::entropy::coefficient_bytes(payload)?;
+                    header.coefficient_bytes = crate::entropy::coefficient_bytes(payload)?;
                 }
             }
             0xE1 if payload.starts_with(b"Exif\0") => header.exif(payload),
