@@ -58,31 +58,18 @@ const P422: SamplingFactor = SamplingFactor::R_4_2_2;
 #[test]
 fn costly_progressive_headers_are_refused_before_decoding() {
     let budget = Settings::default().limits.max_progressive_jpeg_bytes;
-    for (what, bytes, coefficients) in [
-        // 8320x6250 (52 Mpx, the pixel limit): 1040x782 blocks of each of 3 or 4 components.
-        (
-            "52 Mpx progressive 4:4:4",
-            claiming(jpeg(P444, true, ColorType::Rgb), 8320, 6250),
-            1040 * 782 * 3 * 128,
-        ),
-        (
-            "52 Mpx progressive CMYK",
-            claiming(jpeg(P444, true, ColorType::Cmyk), 8320, 6250),
-            1040 * 782 * 4 * 128,
-        ),
-        // One block row past the largest 4:4:4 the budget admits (6400x4368).
-        (
-            "6400x4376 progressive 4:4:4",
-            claiming(jpeg(P444, true, ColorType::Rgb), 6400, 4376),
-            800 * 547 * 3 * 128,
-        ),
-        // 4:2:2 at 52 Mpx: MCUs of 16x8, 520x782 of them, of 4 blocks.
-        (
-            "52 Mpx progressive 4:2:2",
-            claiming(jpeg(P422, true, ColorType::Rgb), 8320, 6250),
-            520 * 782 * 4 * 128,
-        ),
+    const RGB: ColorType = ColorType::Rgb;
+    const CMYK: ColorType = ColorType::Cmyk;
+    // 8320x6250 is 52 Mpx, the pixel limit: 1040x782 blocks of each of 3 or 4 components, or
+    // for 4:2:2 520x782 MCUs of 16x8 of 4 blocks; 6400x4376 is one block row past the largest
+    // 4:4:4 the budget admits (6400x4368).
+    for (what, sampling, color, width, height, coefficients) in [
+        ("52 Mpx 4:4:4", P444, RGB, 8320, 6250, 1040 * 782 * 3 * 128),
+        ("52 Mpx CMYK", P444, CMYK, 8320, 6250, 1040 * 782 * 4 * 128),
+        ("28 Mpx 4:4:4", P444, RGB, 6400, 4376, 800 * 547 * 3 * 128),
+        ("52 Mpx 4:2:2", P422, RGB, 8320, 6250, 520 * 782 * 4 * 128),
     ] {
+        let bytes = claiming(jpeg(sampling, true, color), width, height);
         let refusal = refusal(&bytes);
         assert_eq!(
             refusal,
@@ -104,59 +91,50 @@ fn costly_progressive_headers_are_refused_before_decoding() {
 
 #[test]
 fn phone_like_headers_pass_the_limits() {
-    for (what, bytes) in [
+    const RGB: ColorType = ColorType::Rgb;
+    const CMYK: ColorType = ColorType::Cmyk;
+    for (what, sampling, progressive, color, width, height) in [
+        ("48 Mpx baseline 4:2:0", P420, false, RGB, 8000, 6000),
+        ("50 Mpx baseline 4:2:0", P420, false, RGB, 8160, 6120),
+        ("50 Mpx baseline 4:4:4", P444, false, RGB, 8192, 6144),
+        ("52 Mpx baseline CMYK", P444, false, CMYK, 8320, 6250),
+        ("12 Mpx progressive 4:2:0", P420, true, RGB, 4032, 3024),
+        ("12 Mpx progressive 4:4:4", P444, true, RGB, 4032, 3024),
+        ("48 Mpx progressive 4:2:0", P420, true, RGB, 8000, 6000),
+        ("52 Mpx progressive 4:2:0", P420, true, RGB, 8320, 6250),
         (
-            "48 Mpx baseline 4:2:0 (8000x6000)",
-            claiming(jpeg(P420, false, ColorType::Rgb), 8000, 6000),
+            "52 Mpx progressive 4:2:0, the widest",
+            P420,
+            true,
+            RGB,
+            16383,
+            3174,
         ),
         (
-            "50 Mpx baseline 4:2:0 (8160x6120)",
-            claiming(jpeg(P420, false, ColorType::Rgb), 8160, 6120),
+            "28 Mpx progressive 4:4:4, the largest",
+            P444,
+            true,
+            RGB,
+            6400,
+            4368,
         ),
         (
-            "50 Mpx baseline 4:4:4 (8192x6144)",
-            claiming(jpeg(P444, false, ColorType::Rgb), 8192, 6144),
-        ),
-        (
-            "52 Mpx baseline CMYK (8320x6250)",
-            claiming(jpeg(P444, false, ColorType::Cmyk), 8320, 6250),
-        ),
-        (
-            "12 Mpx progressive 4:2:0 (4032x3024)",
-            claiming(jpeg(P420, true, ColorType::Rgb), 4032, 3024),
-        ),
-        (
-            "12 Mpx progressive 4:4:4 (4032x3024)",
-            claiming(jpeg(P444, true, ColorType::Rgb), 4032, 3024),
-        ),
-        (
-            "48 Mpx progressive 4:2:0 (8000x6000)",
-            claiming(jpeg(P420, true, ColorType::Rgb), 8000, 6000),
-        ),
-        (
-            "52 Mpx progressive 4:2:0 (8320x6250)",
-            claiming(jpeg(P420, true, ColorType::Rgb), 8320, 6250),
-        ),
-        (
-            "28 Mpx progressive 4:4:4 (6400x4368), the largest the budget admits",
-            claiming(jpeg(P444, true, ColorType::Rgb), 6400, 4368),
-        ),
-        (
-            "52 Mpx progressive 4:2:0 at 16383x3174 (the widest)",
-            claiming(jpeg(P420, true, ColorType::Rgb), 16383, 3174),
-        ),
-        (
-            "21 Mpx progressive CMYK (5600x3744)",
-            claiming(jpeg(P444, true, ColorType::Cmyk), 5600, 3744),
+            "21 Mpx progressive CMYK, the largest",
+            P444,
+            true,
+            CMYK,
+            5600,
+            3744,
         ),
     ] {
+        let bytes = claiming(jpeg(sampling, progressive, color), width, height);
         // Past every limit: only the entropy walk refuses it, for scans that cover 64x64.
         assert_eq!(
             refusal(&bytes),
             Refusal::Truncated {
                 kind: ImageKind::Jpeg
             },
-            "{what}"
+            "{what} ({width}x{height})"
         );
     }
 }
