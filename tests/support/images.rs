@@ -509,6 +509,7 @@ pub fn fuzz_settings() -> Settings {
     let mut s = Settings::default();
     s.limits.max_pixels = 1 << 16;
     s.limits.max_pixels_jpeg = 1 << 17;
+    s.limits.max_progressive_jpeg_bytes = 1 << 19;
     s.limits.max_animation_canvas = 1 << 16;
     s.limits.max_animation_pixels = 1 << 18;
     s.limits.max_frames = 64;

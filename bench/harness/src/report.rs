@@ -278,7 +278,7 @@ pub(crate) fn report(
     let mut r = String::new();
     let _ = writeln!(r, "# Benchmark results\n");
     let _ = writeln!(r, "Written by `bench/run` (which builds every contender, runs `cargo bench -p presigner-test-support --bench signing`, then `bench/harness`).\n");
-    let _ = writeln!(r, "The other pages of figures, each written by its own command: [images.md](images.md) (the image core beside sharp and Pillow, `bench/images/run`), [processor/results.md](processor/results.md) (the upload processor's size, cold start and per-image cost, `bench/processor/run`), [cloudfront.md](cloudfront.md).\n");
+    let _ = writeln!(r, "The other pages of figures, each written by its own command: [images.md](images.md) (the image core beside sharp and Pillow, `bench/images/run`), [processor/results.md](processor/results.md) (the upload processor's size, cold start and per-image cost, `bench/processor/run`), [costs.md](costs.md) (what a million uploads and a million timeline views cost with and without the upload pipeline: S3 requests, Lambda, storage, transfer, with the prices' sources, `bench/costs.py`), [cloudfront.md](cloudfront.md).\n");
     let _ = writeln!(r, "- machine: {}", machine());
     let _ = writeln!(
         r,

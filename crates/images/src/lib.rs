@@ -8,11 +8,13 @@
 //! 2. `header`: the kind's own small parser reads sides, frames, scans, metadata blocks and
 //!    the EXIF orientation, without decoding or allocating from what it reads;
 //! 3. `limits`: those numbers against [`Limits`], before any pixel is decoded;
-//! 4. `decode`: a strict decode to the end, under a memory ceiling of the decoder's own (a
+//! 4. `entropy` (JPEG): every scan's entropy-coded data walked symbol by symbol, proving it
+//!    covers every block of the image (a file cut short and closed again is refused);
+//! 5. `decode`: a strict decode to the end, under a memory ceiling of the decoder's own (a
 //!    JPEG already scaled down in the DCT when the variants are much smaller);
-//! 5. `resize`: Lanczos3 to the display and thumbnail sizes, alpha premultiplied in place;
-//! 6. `orient`: the EXIF orientation applied to each variant's pixels;
-//! 7. `encode`: JPEG (opaque) or PNG (transparent), with the ICC profile when it is kept.
+//! 6. `resize`: Lanczos3 to the display and thumbnail sizes, alpha premultiplied in place;
+//! 7. `orient`: the EXIF orientation applied to each variant's pixels;
+//! 8. `encode`: JPEG (opaque) or PNG (transparent), with the ICC profile when it is kept.
 //!
 //! ```
 //! use presigner_images::{process, DeclaredType, Settings, Refusal};
@@ -32,6 +34,7 @@ pub struct ReadmeDoctests;
 
 mod decode;
 mod encode;
+mod entropy;
 mod header;
 mod icc;
 mod kind;
@@ -66,6 +69,10 @@ pub fn process(
     let kind = kind::sniff(bytes, declared)?;
     let header = header::read(kind, bytes, limits)?;
     limits::check(kind, &header, limits)?;
+    if kind == ImageKind::Jpeg {
+        // jpeg-decoder fills blocks it has no data for with grey: the walk proves there are none.
+        entropy::verify(bytes)?;
+    }
 
     // The sizes, decided in the displayed orientation and mapped back to the stored one.
     let orientation = header.orientation;

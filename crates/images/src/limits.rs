@@ -1,5 +1,5 @@
 //! Step 3, `limits`: the header's numbers against the settings, before anything is allocated
-//! from them. (The walk itself already stopped at the frame, animation and scan limits.)
+//! from them, so they bound what the decoders will hold. (The walk itself already stopped at the frame, animation and scan limits.)
 
 use crate::header::Header;
 use crate::{ImageKind, Limits, Refusal};
@@ -20,6 +20,12 @@ pub(crate) fn check(kind: ImageKind, header: &Header, limits: &Limits) -> Result
     };
     if pixels > limit {
         return Err(Refusal::TooManyPixels { pixels, limit });
+    }
+    if header.coefficient_bytes > limits.max_progressive_jpeg_bytes {
+        return Err(Refusal::ProgressiveTooLarge {
+            bytes: header.coefficient_bytes,
+            limit: limits.max_progressive_jpeg_bytes,
+        });
     }
     if header.frames > 1 && pixels > limits.max_animation_canvas {
         return Err(Refusal::AnimationTooLarge {

@@ -44,6 +44,15 @@ pub enum Refusal {
         /// The limit.
         limit: u64,
     },
+    /// A progressive JPEG whose DCT coefficients (held for the whole image until its last
+    /// scan) take more bytes than `Limits::max_progressive_jpeg_bytes`. The same picture saved
+    /// as a baseline JPEG is decoded a few rows at a time.
+    ProgressiveTooLarge {
+        /// Bytes of coefficients, from the frame header's sides and sampling factors.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// An animation with more frames than `Limits::max_frames`.
     TooManyFrames {
         /// Frames counted so far (the count stops at the limit).
@@ -113,6 +122,7 @@ impl Refusal {
             Refusal::TooManyBytes { .. } => "too_many_bytes",
             Refusal::BadSide { .. } => "bad_side",
             Refusal::TooManyPixels { .. } => "too_many_pixels",
+            Refusal::ProgressiveTooLarge { .. } => "progressive_too_large",
             Refusal::TooManyFrames { .. } => "too_many_frames",
             Refusal::AnimationTooLarge { .. } => "animation_too_large",
             Refusal::TooManyScans { .. } => "too_many_scans",
@@ -153,6 +163,13 @@ impl std::fmt::Display for Refusal {
             Refusal::TooManyPixels { pixels, limit } => {
                 write!(f, "{pixels} pixels is over the limit of {limit}")
             }
+            Refusal::ProgressiveTooLarge { bytes, limit } => write!(
+                f,
+                "this progressive JPEG needs {} MiB to decode, over the limit of {} MiB: \
+                 save it as a baseline (not progressive) JPEG, or with fewer pixels",
+                bytes.div_ceil(1 << 20),
+                limit >> 20
+            ),
             Refusal::TooManyFrames { frames, limit } => {
                 write!(f, "{frames} frames or more is over the limit of {limit}")
             }

@@ -51,6 +51,11 @@ pub struct Limits {
     /// Pixels of a JPEG. JPEGs are decoded already scaled down in the DCT (1/2, 1/4, 1/8), so
     /// a phone's 48 or 50 Mpx photo fits the memory budget.
     pub max_pixels_jpeg: u64,
+    /// Bytes of DCT coefficients a progressive JPEG makes its decoder hold for the whole image
+    /// until its last scan (2 bytes for each of 64 per 8x8 block of every component; DCT
+    /// scaling does not shrink them). Keeps the core under its 256 MiB peak: a baseline JPEG
+    /// holds none and is bounded by `max_pixels_jpeg` alone.
+    pub max_progressive_jpeg_bytes: u64,
     /// Pixels of a PNG, WebP or GIF, decoded at full size as 8-bit RGBA.
     pub max_pixels: u64,
     /// Frames of a GIF or animated WebP.
@@ -71,6 +76,7 @@ impl Default for Limits {
             max_bytes: 25 * 1024 * 1024,
             max_side: 16_384,
             max_pixels_jpeg: 52_000_000,
+            max_progressive_jpeg_bytes: 160 * 1024 * 1024,
             max_pixels: 33_177_600,
             max_frames: 1_000,
             max_animation_pixels: 100_000_000,

@@ -2,7 +2,8 @@
 //! first `GET /next`: the process loaded, the configuration read) and, per image class, the
 //! first invocation's time (event handed out to response: HEAD, GET, the image core, three
 //! PUTs, DELETE) and the process's peak RSS (`VmHWM`), each a fresh process, as Lambda runs
-//! a cold sandbox. S3 is the tests' fake versioned S3 on loopback over plain HTTP (so no TLS
+//! a cold sandbox, and the process's CPU time by then (user and system, every thread; what
+//! a loaded machine does not inflate the way it does wall time). S3 is the tests' fake versioned S3 on loopback over plain HTTP (so no TLS
 //! handshake is in these figures, but the connections each client opens for the five requests
 //! of an image are counted: each would be a TLS handshake against S3); the Runtime API is the
 //! tests' emulator.
@@ -75,9 +76,28 @@ fn classes() -> Vec<Class> {
     ]
 }
 
+/// The CPU time (user + system, every thread) process `pid` has used so far, from
+/// `/proc/PID/stat` (in clock ticks of 10 ms).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
 /// One cold process: (spawn → first /next, handed out → response, VmHWM in KiB, TCP
-/// connections opened to S3).
-fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize) {
+/// connections opened to S3, CPU time of the whole process by then).
+fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize, Duration) {
     let s3 = fake_s3::FakeS3::start();
     let key = "uploads/u1/t1";
     let version = s3.upload(key, class.content_type, &class.bytes);
@@ -109,6 +129,7 @@ fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize) 
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0);
+    let cpu = cpu_time(child.id());
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -118,7 +139,7 @@ fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize) 
     let timeline = api.timeline();
     let init = timeline.next_requested[0] - started;
     let invoke = timeline.responded[0].1 - timeline.served[0].1;
-    (init, invoke, hwm, s3.connections())
+    (init, invoke, hwm, s3.connections(), cpu)
 }
 
 fn median_range<T: Ord + Copy>(mut values: Vec<T>) -> (T, T, T) {
@@ -147,15 +168,17 @@ fn main() {
         })
         .collect();
     let classes = classes();
-    println!("| client | size (bytes) | image | cold start: init (ms) | first invoke (ms) | peak RSS (MiB) | connections to S3 |");
-    println!("|---|---:|---|---:|---:|---:|---:|");
+    println!("| client | size (bytes) | image | cold start: init (ms) | first invoke (ms) | CPU, init and invoke (ms) | peak RSS (MiB) | connections to S3 |");
+    println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (label, path) in &bootstraps {
         let size = std::fs::metadata(path).expect("the bootstrap").len();
         for class in &classes {
             let (mut inits, mut invokes, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+            let mut cpus = Vec::new();
             let mut connections = 0;
             for _ in 0..runs {
-                let (init, invoke, hwm, opened) = cold_run(path, class);
+                let (init, invoke, hwm, opened, cpu) = cold_run(path, class);
+                cpus.push(cpu);
                 inits.push(init);
                 invokes.push(invoke);
                 rss.push(hwm);
@@ -164,8 +187,9 @@ fn main() {
             let (i, i_lo, i_hi) = median_range(inits);
             let (v, v_lo, v_hi) = median_range(invokes);
             let (r, r_lo, r_hi) = median_range(rss);
+            let (c, c_lo, c_hi) = median_range(cpus);
             println!(
-                "| {label} | {size} | {} ({} bytes) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) | {connections} |",
+                "| {label} | {size} | {} ({} bytes) | {} ({}–{}) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) | {connections} |",
                 class.name,
                 class.bytes.len(),
                 ms(i),
@@ -174,6 +198,9 @@ fn main() {
                 ms(v),
                 ms(v_lo),
                 ms(v_hi),
+                ms(c),
+                ms(c_lo),
+                ms(c_hi),
                 r as f64 / 1024.0,
                 r_lo as f64 / 1024.0,
                 r_hi as f64 / 1024.0

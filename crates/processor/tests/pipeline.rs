@@ -395,6 +395,15 @@ fn refusals_by_limit_are_deleted_and_say_why() {
         ),
         (
             "image/jpeg",
+            jpeg(64, 64, &rgb(64, 64, quadrants(64, 64)), true),
+            presigner_images::Limits {
+                max_progressive_jpeg_bytes: 1000,
+                ..limits
+            },
+            "progressive_too_large",
+        ),
+        (
+            "image/jpeg",
             with_segments(&small, &[(0xE2, icc_app2(&icc_profile(b"RGB ")))]),
             presigner_images::Limits {
                 max_icc_bytes: 16,

@@ -79,6 +79,9 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Header, Refusal> {
                     return Err(unsupported("a height defined later (DNL)"));
                 }
                 header.frame_pixels = u64::from(header.width) * u64::from(header.height);
+                if marker == 0xC2 {
+                    header.coefficient_bytes = crate::entropy::coefficient_bytes(payload)?;
+                }
             }
             0xE1 if payload.starts_with(b"Exif\0") => header.exif(payload),
             0xE1 if payload.starts_with(b"http://ns.adobe.com/") => header.removed.xmp += 1,
@@ -108,7 +111,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Header, Refusal> {
 
 /// The position of the first marker after a scan's entropy-coded data starting at `from`:
 /// an 0xFF followed by neither a stuffed 0x00 nor a restart marker (nor a fill byte).
-fn skip_entropy_coded(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn skip_entropy_coded(bytes: &[u8], from: usize) -> Option<usize> {
     let mut pos = from;
     loop {
         let at = pos + memchr_ff(bytes.get(pos..)?)?;

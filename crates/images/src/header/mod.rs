@@ -10,6 +10,8 @@ mod jpeg;
 mod png;
 mod webp;
 
+pub(crate) use jpeg::skip_entropy_coded;
+
 use crate::{ImageKind, Limits, Refusal, Removed};
 
 /// What the header walk found.
@@ -23,6 +25,10 @@ pub(crate) struct Header {
     pub frames: u32,
     /// Every frame's area, summed (the still's area for a still image).
     pub frame_pixels: u64,
+    /// Bytes of DCT coefficients a decoder holds for the whole image until its last scan:
+    /// a progressive JPEG's (2 bytes for each of the 64 coefficients of every 8x8 block of
+    /// every component, padded to whole MCUs as jpeg-decoder allocates them); 0 otherwise.
+    pub coefficient_bytes: u64,
     /// The EXIF orientation, 1 to 8.
     pub orientation: u8,
     /// The metadata blocks and trailing bytes found.
@@ -36,6 +42,7 @@ impl Header {
             height: 0,
             frames: 1,
             frame_pixels: 0,
+            coefficient_bytes: 0,
             orientation: 1,
             removed: Removed::default(),
         }
