@@ -225,6 +225,18 @@ def check_static_builds(sam, root):
     check(request is not None and PROCESSOR_TIMEOUT_S >= 2 * int(request.group(1)),
           f"the processor's timeout {PROCESSOR_TIMEOUT_S} s is not twice one S3 request's "
           f"{request and request.group(1)} s (crates/processor/src/http.rs)")
+    # The processor's memory is sized by measurement: at least 1.5 times the largest peak RSS of
+    # an admitted image in bench/processor/memory.md (bench/processor/memory writes it).
+    with open(os.path.join(root, "bench", "processor", "memory.md")) as f:
+        peaks = [float(row.split("|")[6].split()[0]) for row in f if row.startswith("| ") and "refused" not in row
+                 and re.match(r"\s*[\d.]+ \(", row.split("|")[6])]
+    check(peaks and PROCESSOR_MEMORY_MB >= 1.5 * max(peaks),
+          f"the processor's {PROCESSOR_MEMORY_MB} MB is under 1.5 times the worst admitted image's peak RSS "
+          f"{max(peaks or [0])} MiB (bench/processor/memory.md)")
+    for arch, fn_name in PROCESSORS.items():
+        fn = sam["Resources"][fn_name]["Properties"]
+        check((fn["MemorySize"], fn["Timeout"]) == (PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_S),
+              f"{fn_name}: {fn['MemorySize']} MB and {fn['Timeout']} s")
     with open(os.path.join(root, "samconfig.toml"), "rb") as f:
         samconfig = tomllib.load(f)
     build = samconfig["default"]["build"]["parameters"]
@@ -664,7 +676,7 @@ def check_cloudfront(name, res, outputs, values):
 # The processor's memory (MB) and timeout (s), what docs/deploy.md says they are and why: the
 # memory above the worst admitted image's peak RSS (bench/processor/memory.md), the timeout above
 # one S3 request's own timeout (crates/processor/src/http.rs) plus the worst image's work.
-PROCESSOR_MEMORY_MB = 512
+PROCESSOR_MEMORY_MB = 1024
 PROCESSOR_TIMEOUT_S = 60
 PROCESSOR_RESOURCES = {"ProcessorLogGroup", "ProcessorFailureQueue", "ProcessorFailureQueuePolicy", "ProcessorRole",
                        "ProcessorEventInvokeConfig", "ProcessorUploadsRule", "ProcessorInvokePermission"}

@@ -19,16 +19,7 @@ use serde_json::{json, Value};
 fn bootstrap() -> Command {
     let binary = std::env::var("PROCESSOR_BOOTSTRAP")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_presigner-processor").to_owned());
-    let runner = std::env::var("PROCESSOR_BOOTSTRAP_RUNNER").unwrap_or_default();
-    let mut words = runner.split_whitespace();
-    match words.next() {
-        Some(program) => {
-            let mut cmd = Command::new(program);
-            cmd.args(words).arg(binary);
-            cmd
-        }
-        None => Command::new(binary),
-    }
+    presigner_test_support::binaries::command_under_runner(binary, "PROCESSOR_BOOTSTRAP_RUNNER")
 }
 
 fn spawn(api: &RuntimeApi, s3: &FakeS3) -> Child {
