@@ -6,4 +6,10 @@ build-PresignerFunctionArm64:
 		--lambda-dir target/lambda-arm64
 	cp target/lambda-arm64/presigner/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
 
-.PHONY: build-PresignerFunctionArm64
+# The same for the upload pipeline's processor (ProcessorFunctionArm64, with ImagePipeline=on).
+build-ProcessorFunctionArm64:
+	cargo lambda build --release -p presigner-processor --bin presigner-processor \
+		--target aarch64-unknown-linux-musl --lambda-dir target/lambda-arm64
+	cp target/lambda-arm64/presigner-processor/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
+
+.PHONY: build-PresignerFunctionArm64 build-ProcessorFunctionArm64

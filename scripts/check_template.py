@@ -114,6 +114,15 @@ VARIANTS = {
                            "UploadUrlExpiresSeconds": "60"},
     # UploadForms=refused: the bucket refuses the function's forms (S3 has no conditional POST).
     "rest-cognito-no-forms": {"FrontDoor": "RestApi", "CognitoUserPoolArn": POOL, "UploadForms": "refused"},
+    # ImagePipeline (on in every variant above): off, the original's contract whole (no processor,
+    # uploads and downloads on images/*), and off under CloudFront downloads and refused forms; on
+    # with the processor's concurrency unreserved.
+    "rest-open-pipeline-off": {"FrontDoor": "RestApi", "TrustBodyUserId": "true", "RequireUploadConstraints": "false",
+                               "ImagePipeline": "off"},
+    "http-jwt-cloudfront-pipeline-off": dict(CLOUDFRONT, FrontDoor="HttpApi", JwtIssuer=ISSUER, JwtAudience="4example",
+                                             ImagePipeline="off", UploadForms="refused"),
+    "http-jwt-arm64-pipeline-unreserved": {"FrontDoor": "HttpApi", "JwtIssuer": ISSUER, "JwtAudience": "4example",
+                                           "Architecture": "arm64", "ProcessorConcurrency": "0"},
 }
 
 # Every parameter set that steers who may ask, with either kind of download URL: each one the Rules
@@ -127,7 +136,9 @@ COMBINATIONS = [
     for issuer in ("", ISSUER) for audience in ("", "4example") for pool in ("", POOL)
     for trust in ("true", "false") for access in ("signed-in", "owner", "anyone")
     for downloads in ({"Downloads": "S3"}, CLOUDFRONT)
-    for uploads in ({"RequireUploadConstraints": "true"}, {"RequireUploadConstraints": "false"})
+    for uploads in ({"RequireUploadConstraints": "true", "ImagePipeline": "on"},
+                    {"RequireUploadConstraints": "false", "ImagePipeline": "on"},
+                    {"RequireUploadConstraints": "true", "ImagePipeline": "off"})
 ]
 
 # Under Downloads=CloudFront: one resource of each type, by name; the function's environment; the
@@ -159,6 +170,10 @@ ROUTES = {"upload_url": "UploadUrlEndpoint", "upload_form": "UploadFormEndpoint"
 # `cargo lambda build --release` builds the target Cargo.toml names), the Makefile for arm64
 # (SAM's Rust builder would pass --arm64, which cargo-lambda builds as glibc, dynamic).
 FUNCTIONS = {"x86_64": "PresignerFunction", "arm64": "PresignerFunctionArm64"}
+# The processor (ImagePipeline=on), built the same two ways; SAM's Rust builder runs in its
+# package (CodeUri), since at the root cargo looks for `--bin` in the default member alone.
+PROCESSORS = {"x86_64": "ProcessorFunction", "arm64": "ProcessorFunctionArm64"}
+PROCESSOR_CODE = "crates/processor"
 
 
 def check_static_builds(sam, root):
@@ -171,8 +186,11 @@ def check_static_builds(sam, root):
         workspace = tomllib.load(f)
     with open(os.path.join(root, "crates", "presigner", "Cargo.toml"), "rb") as f:
         package = tomllib.load(f)
+    with open(os.path.join(root, PROCESSOR_CODE, "Cargo.toml"), "rb") as f:
+        processor = tomllib.load(f)
     for label, table in (("workspace", workspace.get("workspace", {})),
-                         ("crates/presigner", package.get("package", {}))):
+                         ("crates/presigner", package.get("package", {})),
+                         (PROCESSOR_CODE, processor.get("package", {}))):
         target = table.get("metadata", {}).get("lambda", {}).get("build", {}).get("target")
         check(target == ["x86_64-unknown-linux-musl"], f"{label}: cargo-lambda's default target is {target}")
     x86 = sam["Resources"][FUNCTIONS["x86_64"]]
@@ -185,6 +203,44 @@ def check_static_builds(sam, root):
     recipe = makefile.split("build-PresignerFunctionArm64:", 1)[-1].split("\n\n", 1)[0]
     check("cargo lambda build --release" in recipe and "--target aarch64-unknown-linux-musl" in recipe
           and '$(ARTIFACTS_DIR)/bootstrap' in recipe, "arm64: the Makefile builds static musl into ARTIFACTS_DIR")
+    check(workspace["workspace"].get("default-members") == ["crates/presigner"]
+          and any(b.get("name") == "presigner-processor" for b in processor.get("bin", [])),
+          "the processor's binary is presigner-processor, outside the default member")
+    x86 = sam["Resources"][PROCESSORS["x86_64"]]
+    check(x86["Metadata"] == {"BuildMethod": "rust-cargolambda", "BuildProperties": {"Binary": "presigner-processor"}}
+          and x86["Properties"].get("CodeUri") == PROCESSOR_CODE,
+          f"x86_64 processor: SAM's Rust builder for presigner-processor, in {PROCESSOR_CODE}")
+    arm = sam["Resources"][PROCESSORS["arm64"]]
+    check(arm["Metadata"] == {"BuildMethod": "makefile"} and "CodeUri" not in arm["Properties"],
+          "arm64 processor: SAM's makefile builder, with the root Makefile")
+    recipe = makefile.split("build-ProcessorFunctionArm64:", 1)[-1].split("\n\n", 1)[0]
+    check("cargo lambda build --release -p presigner-processor --bin presigner-processor" in recipe
+          and "--target aarch64-unknown-linux-musl" in recipe
+          and "target/lambda-arm64/presigner-processor/bootstrap \"$(ARTIFACTS_DIR)/bootstrap\"" in recipe,
+          "arm64 processor: the Makefile builds static musl into ARTIFACTS_DIR")
+    # The processor's timeout outlasts one S3 request's own (a stalled request then fails with a
+    # log line naming it, instead of Lambda killing the function mid-way).
+    with open(os.path.join(root, PROCESSOR_CODE, "src", "http.rs")) as f:
+        request = re.search(r"const TIMEOUT: Duration = Duration::from_secs\((\d+)\);", f.read())
+    check(request is not None and PROCESSOR_TIMEOUT_S >= 2 * int(request.group(1)),
+          f"the processor's timeout {PROCESSOR_TIMEOUT_S} s is not twice one S3 request's "
+          f"{request and request.group(1)} s (crates/processor/src/http.rs)")
+    # The processor's memory is sized by measurement: at least 1.5 times the largest peak RSS of
+    # an admitted image in bench/processor/memory.md (bench/processor/memory writes it).
+    with open(os.path.join(root, "bench", "processor", "memory.md")) as f:
+        rows = [row.split("|") for row in f if row.startswith("|")]
+    # The peak's column is found by its header, so the table may gain columns.
+    column = next((i for i, cell in enumerate(rows[0]) if cell.strip() == "peak RSS (MiB)"), None) if rows else None
+    check(column is not None, "bench/processor/memory.md has no 'peak RSS (MiB)' column")
+    peaks = [float(row[column].split()[0]) for row in rows[1:] if column is not None and len(row) > column
+             and "refused" not in "|".join(row) and re.match(r"\s*[\d.]+ \(", row[column])]
+    check(peaks and PROCESSOR_MEMORY_MB >= 1.5 * max(peaks),
+          f"the processor's {PROCESSOR_MEMORY_MB} MB is under 1.5 times the worst admitted image's peak RSS "
+          f"{max(peaks or [0])} MiB (bench/processor/memory.md)")
+    for arch, fn_name in PROCESSORS.items():
+        fn = sam["Resources"][fn_name]["Properties"]
+        check((fn["MemorySize"], fn["Timeout"]) == (PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_S),
+              f"{fn_name}: {fn['MemorySize']} MB and {fn['Timeout']} s")
     with open(os.path.join(root, "samconfig.toml"), "rb") as f:
         samconfig = tomllib.load(f)
     build = samconfig["default"]["build"]["parameters"]
@@ -616,6 +672,97 @@ def check_cloudfront(name, res, outputs, values):
         check(not {"FunctionAssociations", "LambdaFunctionAssociations"} & set(b), f"{where}: no edge code")
     check(behaviours[1].get("ResponseHeadersPolicyId") == {"Ref": "CloudFrontResponseHeadersPolicy"},
           f"{name}: the images' CORS and Cache-Control")
+    check(dist.get("CustomErrorResponses") == [{"ErrorCode": 403, "ErrorCachingMinTTL": 0},
+                                               {"ErrorCode": 404, "ErrorCachingMinTTL": 0}],
+          f"{name}: the bucket's 403 and 404 not cached (a status.json not written yet is not kept at the edge)")
+
+
+# The processor's memory (MB) and timeout (s), what docs/deploy.md says they are and why: the
+# memory above the worst admitted image's peak RSS (bench/processor/memory.md), the timeout above
+# one S3 request's own timeout (crates/processor/src/http.rs) plus the worst image's work.
+PROCESSOR_MEMORY_MB = 1024
+PROCESSOR_TIMEOUT_S = 60
+PROCESSOR_RESOURCES = {"ProcessorLogGroup", "ProcessorFailureQueue", "ProcessorFailureQueuePolicy", "ProcessorRole",
+                       "ProcessorEventInvokeConfig", "ProcessorUploadsRule", "ProcessorInvokePermission"}
+PROCESSOR_OUTPUTS = {"ProcessorFunctionArn", "ProcessorFailureQueueUrl", "ProcessorFailureQueueArn"}
+QUEUE = {"Fn::GetAtt": ["ProcessorFailureQueue", "Arn"]}
+RULE = {"Fn::GetAtt": ["ProcessorUploadsRule", "Arn"]}
+
+
+def check_pipeline(name, res, outputs, values, presigner):
+    """ImagePipeline=on: the processor for the stack's architecture, invoked by an EventBridge rule
+    for Object Created under uploads/ of this bucket alone, retried twice, then its failures (and
+    the events the rule could not deliver) in an SQS queue kept 14 days; its role exactly what
+    docs/pipeline.md lists; its environment S3_BUCKET_NAME and S3_ENDPOINT_URL alone (none of the
+    presigner's, the CloudFront private key least of all). off: none of it."""
+    pipeline = values["ImagePipeline"] == "on"
+    arch = values["Architecture"]
+    fn_name = PROCESSORS[arch]
+    found = {n for n in res if n.startswith("Processor")}
+    kinds = {r["Type"] for r in res.values()}
+    check(found == ((PROCESSOR_RESOURCES | {fn_name}) if pipeline else set()),
+          f"{name}: processor resources {sorted(found)} (pipeline {values['ImagePipeline']}, {arch})")
+    check(pipeline or not kinds & {"AWS::SQS::Queue", "AWS::Events::Rule", "AWS::Lambda::EventInvokeConfig"},
+          f"{name}: pipeline resources with ImagePipeline=off")
+    check({k for k in outputs if k.startswith("Processor")} == (PROCESSOR_OUTPUTS if pipeline else set()),
+          f"{name}: the processor's outputs")
+    if not pipeline:
+        return
+    fn = res[fn_name]["Properties"]
+    check(fn["Runtime"] == "provided.al2023" and fn["Handler"] == "bootstrap" and fn["Architectures"] == [arch],
+          f"{name}: the processor is a static bootstrap for {arch}")
+    check(fn["Role"] == {"Fn::GetAtt": ["ProcessorRole", "Arn"]}, f"{name}: the processor's own role")
+    check(fn["MemorySize"] == PROCESSOR_MEMORY_MB and fn["Timeout"] == PROCESSOR_TIMEOUT_S,
+          f"{name}: the processor's memory {fn['MemorySize']} MB and timeout {fn['Timeout']} s")
+    reserved = values["ProcessorConcurrency"] != "0"
+    check(fn.get("ReservedConcurrentExecutions") == ({"Ref": "ProcessorConcurrency"} if reserved else None),
+          f"{name}: the processor's reserved concurrency {fn.get('ReservedConcurrentExecutions')}")
+    check(fn["LoggingConfig"].get("LogGroup") == {"Ref": "ProcessorLogGroup"}, f"{name}: the processor's log group")
+    check(fn["Environment"] == {"Variables": {
+        "S3_BUCKET_NAME": {"Ref": "ImagesBucket"},
+        "S3_ENDPOINT_URL": {"Fn::Sub": "https://s3.${AWS::Region}.${AWS::URLSuffix}"}}},
+        f"{name}: the processor's environment is {sorted(fn['Environment']['Variables'])}, not its bucket and endpoint alone")
+    check(fn["Environment"]["Variables"]["S3_BUCKET_NAME"] == presigner["Environment"]["Variables"]["S3_BUCKET_NAME"],
+          f"{name}: both functions on one bucket")
+    logs = res["ProcessorLogGroup"]
+    check(logs["Properties"] == {"LogGroupName": {"Fn::Sub": "/aws/lambda/${AWS::StackName}-processor"},
+                                 "RetentionInDays": {"Ref": "LogRetentionInDays"}}
+          and logs.get("DeletionPolicy") == "Delete", f"{name}: the processor's log group and its retention")
+    check_grants(f"{name}: the processor's role", res["ProcessorRole"]["Properties"], [
+        (["logs:CreateLogStream", "logs:PutLogEvents"], {"Fn::GetAtt": ["ProcessorLogGroup", "Arn"]}),
+        (["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"], UPLOADS),
+        (["s3:PutObject", "s3:GetObject"], IMAGES),
+        ("s3:ListBucket", {"Fn::GetAtt": ["ImagesBucket", "Arn"]}),
+        ("sqs:SendMessage", QUEUE),
+    ])
+    queue = res["ProcessorFailureQueue"]["Properties"]
+    check(queue == {"MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True},
+          f"{name}: the failure queue keeps messages 14 days, encrypted: {queue}")
+    policy = res["ProcessorFailureQueuePolicy"]["Properties"]
+    check(policy["Queues"] == [{"Ref": "ProcessorFailureQueue"}] and policy["PolicyDocument"]["Statement"] == [
+        {"Sid": "AllowTheUploadsRuleDeadLetters", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+         "Action": "sqs:SendMessage", "Resource": QUEUE, "Condition": {"ArnEquals": {"aws:SourceArn": RULE}}},
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": QUEUE,
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    ], f"{name}: the failure queue takes the uploads rule's dead letters alone, over TLS")
+    ref = {"Ref": fn_name}
+    invoke = res["ProcessorEventInvokeConfig"]["Properties"]
+    check(invoke == {"FunctionName": ref, "Qualifier": "$LATEST", "MaximumRetryAttempts": 2,
+                     "MaximumEventAgeInSeconds": 21600,
+                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}},
+          f"{name}: the processor's failed events retried twice, then to the failure queue: {invoke}")
+    rule = res["ProcessorUploadsRule"]["Properties"]
+    check(rule["State"] == "ENABLED" and rule["EventPattern"] == {
+        "source": ["aws.s3"], "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": [{"Ref": "ImagesBucket"}]}, "object": {"key": [{"prefix": "uploads/"}]}}},
+        f"{name}: the rule takes Object Created under uploads/ of this bucket alone: {rule['EventPattern']}")
+    check(rule["Targets"] == [{"Id": "processor", "Arn": {"Fn::GetAtt": [fn_name, "Arn"]},
+                               "RetryPolicy": {"MaximumEventAgeInSeconds": 21600, "MaximumRetryAttempts": 185},
+                               "DeadLetterConfig": {"Arn": QUEUE}}],
+          f"{name}: the rule's one target is the processor, its undelivered events to the failure queue")
+    permission = res["ProcessorInvokePermission"]["Properties"]
+    check(permission == {"FunctionName": ref, "Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com",
+                         "SourceArn": RULE}, f"{name}: EventBridge may invoke the processor for this rule alone")
 
 
 ACCESS_LOG_PREFIX = "images-bucket/"
@@ -719,7 +866,7 @@ WRITE_ONCE_CONDITION = {
 }
 
 
-def check_write_once_statement(name, s, constrained, statements):
+def check_write_once_statement(name, s, constrained, statements, uploads_to):
     """Constrained uploads: the function's presigned PUTs on images/* are refused without the
     If-None-Match header (so each URL writes once), and nothing else: not its forms (s3:authType
     POST, which cannot carry the header), not header-signed requests, not other principals. Open
@@ -732,7 +879,7 @@ def check_write_once_statement(name, s, constrained, statements):
     check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{name}: {s['Sid']} denies for everyone")
     check(s.get("Action") in ("s3:PutObject", ["s3:PutObject"]) and "NotAction" not in s,
           f"{name}: {s['Sid']} on s3:PutObject alone, not {s.get('Action') or s.get('NotAction')}")
-    check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, f"{name}: {s['Sid']} on images/*: {s['Resource']}")
+    check(s["Resource"] == uploads_to, f"{name}: {s['Sid']} where uploads are signed, {uploads_to}: {s['Resource']}")
     c = s.get("Condition", {})
     check(c.get("Null") == WRITE_ONCE_CONDITION["Null"],
           f"{name}: {s['Sid']} must refuse only requests without If-None-Match (Null s3:if-none-match true): {c.get('Null')}")
@@ -749,7 +896,7 @@ FORMS_REFUSED_CONDITION = {
 }
 
 
-def check_forms_statement(name, s, refused):
+def check_forms_statement(name, s, refused, uploads_to):
     """UploadForms=refused: the function's browser-form uploads (s3:authType POST) on images/* are
     refused, and nothing else; S3 has no conditional POST, so this is what keeps a stored image's
     bytes from changing wherever forms are handed out. UploadForms=allowed: no such statement."""
@@ -760,9 +907,26 @@ def check_forms_statement(name, s, refused):
     check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{name}: {s['Sid']} denies for everyone")
     check(s.get("Action") in ("s3:PutObject", ["s3:PutObject"]) and "NotAction" not in s,
           f"{name}: {s['Sid']} on s3:PutObject alone, not {s.get('Action') or s.get('NotAction')}")
-    check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, f"{name}: {s['Sid']} on images/*: {s['Resource']}")
+    check(s["Resource"] == uploads_to, f"{name}: {s['Sid']} where uploads are signed, {uploads_to}: {s['Resource']}")
     check(s.get("Condition") == FORMS_REFUSED_CONDITION,
           f"{name}: {s['Sid']} on the function's forms alone (s3:authType POST, its role): {s.get('Condition')}")
+
+
+UPLOADS = {"Fn::Sub": "${ImagesBucket.Arn}/uploads/*"}
+IMAGES = {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}
+
+
+def check_grants(name, role, expected):
+    """A role's inline policies grant exactly `expected`, [(action or actions, resource)]: every
+    statement an Allow, no condition, no wildcard resource, no managed policy."""
+    statements = [s for pol in role["Policies"] for s in pol["PolicyDocument"]["Statement"]]
+    check("ManagedPolicyArns" not in role, f"{name}: no managed policies: they grant more than needed")
+    for s in statements:
+        check(set(s) == {"Effect", "Action", "Resource"} and s["Effect"] == "Allow" and s["Resource"] != "*",
+              f"{name}: statement {s}")
+    got = sorted(json.dumps([s["Action"], s["Resource"]], sort_keys=True) for s in statements)
+    want = sorted(json.dumps([a, r], sort_keys=True) for a, r in expected)
+    check(got == want, f"{name} grants {got}, not {want}")
 
 
 def assert_variant(name, given, cfn, sam):
@@ -838,18 +1002,25 @@ def assert_variant(name, given, cfn, sam):
     check(not (trusts_body and access == "owner"), f"{name}: deploys a function that refuses DownloadAccess=owner")
     check("Default" not in sam["Parameters"]["FrontendOrigin"], "FrontendOrigin has no (localhost) default")
 
+    pipeline = values["ImagePipeline"] == "on"
+    check(env.get("IMAGE_PIPELINE") == {"Ref": "ImagePipeline"}, f"{name}: IMAGE_PIPELINE is ImagePipeline")
+    check(sam["Parameters"]["ImagePipeline"]["Default"] == "on"
+          and sorted(sam["Parameters"]["ImagePipeline"]["AllowedValues"]) == ["off", "on"],
+          "ImagePipeline: on by default (the contract's default everywhere), or off")
     role = res["FunctionRole"]["Properties"]
-    statements = [s for pol in role["Policies"] for s in pol["PolicyDocument"]["Statement"]]
-    actions = sorted(a for s in statements for a in s["Action"])
-    # Under Downloads=CloudFront the distribution reads the images, not the function's URLs.
-    reads = [] if cloudfront else ["s3:GetObject"]
-    check(actions == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", *reads]),
-          f"{name}: role actions {actions}")
     check("ManagedPolicyArns" not in role, "no managed policies: they grant more than needed")
-    for s in statements:
-        check(s["Effect"] == "Allow" and s["Resource"] != "*", f"statement {s}")
-        if any(a.startswith("s3:") for a in s["Action"]):
-            check(s["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}, "s3 on images/* only")
+    # Uploads are signed for uploads/* with the pipeline on (the processor publishes images/*),
+    # images/* off; under Downloads=CloudFront the distribution reads the images, not the
+    # function's URLs; with the pipeline and S3 downloads, s3:ListBucket, so that a status not
+    # written yet is the 404 the client waits on (S3 answers 403 to a reader without it).
+    uploads_to = UPLOADS if pipeline else IMAGES
+    expected = [(["logs:CreateLogStream", "logs:PutLogEvents"], {"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}),
+                ("s3:PutObject", uploads_to)]
+    if not cloudfront:
+        expected.append(("s3:GetObject", {"Fn::Sub": "${ImagesBucket.Arn}/images/*"}))
+        if pipeline:
+            expected.append(("s3:ListBucket", {"Fn::GetAtt": ["ImagesBucket", "Arn"]}))
+    check_grants(f"{name}: the function's role", role, expected)
 
     bucket = res["ImagesBucket"]["Properties"]
     check("BucketName" not in bucket, "a fixed bucket name can collide globally")
@@ -867,6 +1038,14 @@ def assert_variant(name, given, cfn, sam):
           == {"Ref": "NoncurrentVersionExpirationDays"}, "noncurrent versions expire")
     check(rules.get("abort-incomplete-multipart-uploads", {}).get("AbortIncompleteMultipartUpload", {})
           .get("DaysAfterInitiation") == 1, "incomplete multipart uploads are aborted")
+    # Whatever the processor did not delete under uploads/ (and its noncurrent versions) goes
+    # within a day or two, pipeline on or off (switched off, what was left still goes).
+    check(rules.get("remove-uploads") == {"Id": "remove-uploads", "Status": "Enabled", "Prefix": "uploads/",
+                                          "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+          f"{name}: the lifecycle rule removing uploads/ and its noncurrent versions: {rules.get('remove-uploads')}")
+    check(bucket.get("NotificationConfiguration") == ({"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+                                                       if pipeline else None),
+          f"{name}: the bucket's events to EventBridge exactly when the pipeline is on")
 
     policy = res["ImagesBucketPolicy"]["Properties"]
     check(policy["Bucket"] == {"Ref": "ImagesBucket"}, "the policy is on the images bucket")
@@ -881,17 +1060,33 @@ def assert_variant(name, given, cfn, sam):
         "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::"
                                                                     "${AWS::AccountId}:distribution/${CloudFrontDistribution}"}}},
     }] if cloudfront else []
+    if cloudfront and pipeline:
+        expected_allows.append({
+            "Sid": "AllowCloudFrontToFindNoImage", "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:ListBucket",
+            "Resource": {"Fn::GetAtt": ["ImagesBucket", "Arn"]},
+            "Condition": expected_allows[0]["Condition"]})
     check(allows == expected_allows, f"{name}: the bucket policy allows {allows}")
     write_once = "DenyFunctionUploadUrlsWithoutIfNoneMatch"
     no_forms = "DenyFunctionUploadForms"
+    processor_once = "DenyProcessorWritesWithoutIfNoneMatch"
     forms_refused = values["UploadForms"] == "refused"
     check(set(sids) == {"DenyInsecureTransport", "DenySignatureVersion2", "DenyFunctionUrlsPastTheirLifetime",
                         "DenyFunctionDownloadUrlsPastTheirWindow"} | ({write_once} if constrained else set())
-          | ({no_forms} if forms_refused else set()),
+          | ({no_forms} if forms_refused else set()) | ({processor_once} if pipeline else set()),
           f"{name}: bucket policy statements {sorted(sids)} (constrained uploads: {constrained}, "
-          f"forms refused: {forms_refused})")
-    check_write_once_statement(name, sids.get(write_once), constrained, statements)
-    check_forms_statement(name, sids.get(no_forms), forms_refused)
+          f"forms refused: {forms_refused}, pipeline: {pipeline})")
+    # The If-None-Match statement's check reads every statement for the header; the processor's
+    # own (below) is not about the function's uploads.
+    check_write_once_statement(name, sids.get(write_once), constrained,
+                               [s for s in statements if s.get("Sid") != processor_once], uploads_to)
+    check_forms_statement(name, sids.get(no_forms), forms_refused, uploads_to)
+    if pipeline:
+        check(sids[processor_once] == {
+            "Sid": processor_once, "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": IMAGES,
+            "Condition": {"Null": {"s3:if-none-match": "true"},
+                          "ArnEquals": {"aws:PrincipalArn": {"Fn::GetAtt": ["ProcessorRole", "Arn"]}}}},
+              f"{name}: the processor's writes to images/* refused without If-None-Match: {sids[processor_once]}")
     for s in sids.values():
         check(s["Effect"] == "Deny" and s["Principal"] == "*", f"{s['Sid']} denies for everyone")
     check(sids["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, "TLS only")
@@ -917,7 +1112,7 @@ def assert_variant(name, given, cfn, sam):
         check(age["ArnEquals"] == {"aws:PrincipalArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}},
               f"{sid}: only the function's URLs: administrators and the role keep normal (header-signed) use")
     for s in sids.values():
-        check(s["Sid"] in lifetimes or s["Sid"] in (write_once, no_forms) or s["Action"] == "s3:*",
+        check(s["Sid"] in lifetimes or s["Sid"] in (write_once, no_forms, processor_once) or s["Action"] == "s3:*",
               f"{s['Sid']} on every action")
         check("Allow" not in json.dumps(s), f"{s['Sid']}")
 
@@ -1012,20 +1207,22 @@ def assert_variant(name, given, cfn, sam):
         # The Rules passed: the function is capped by a reservation of at least one execution.
         check(int(values["ReservedConcurrency"]) >= 1 and fn.get("ReservedConcurrentExecutions")
               == {"Ref": "ReservedConcurrency"}, f"{name}: a function URL with no cap on the function's concurrency")
-        perms = {p["Properties"]["Action"]: p["Properties"] for p in of_type(res, "AWS::Lambda::Permission").values()}
+        perms = {p["Properties"]["Action"]: p["Properties"] for n, p in of_type(res, "AWS::Lambda::Permission").items()
+                 if n != "ProcessorInvokePermission"}
         check(perms.get("lambda:InvokeFunctionUrl", {}).get("FunctionUrlAuthType") == "NONE", "InvokeFunctionUrl")
         check(perms.get("lambda:InvokeFunction", {}).get("InvokedViaFunctionUrl") is True,
               "InvokeFunction only via the URL (needed by new function URLs since October 2025)")
         api_ref = None
 
     if api_ref:
-        (perm,) = of_type(res, "AWS::Lambda::Permission").values()
+        (perm,) = [p for n, p in of_type(res, "AWS::Lambda::Permission").items() if n != "ProcessorInvokePermission"]
         p = perm["Properties"]
         check(p["Principal"] == "apigateway.amazonaws.com", "API Gateway invokes")
         check(p["SourceArn"] == {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
                                  + api_ref + "}/*/POST/api/*"}, "only this API's POST routes")
 
     outputs = res_all["Outputs"]
+    check_pipeline(name, res, outputs, values, fn)
     check_cloudfront(name, res, outputs, values)
     check_rate_limit(name, res, outputs, values)
     check_access_logs(name, res, outputs, values)
@@ -1372,6 +1569,28 @@ def mutations(sam):
     def pattern(name):
         return edit(lambda r, t: t["Parameters"][name].update({"AllowedPattern": r"^[\s\S]*$"}))
 
+    def presigner_grants(r):
+        return r["FunctionRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"]
+
+    def processor_grants(r):
+        return r["ProcessorRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"]
+
+    def processors(r):
+        return [r[n]["Properties"] for n in PROCESSORS.values()]
+
+    def uploads_rule(r):
+        return r["ProcessorUploadsRule"]["Properties"]
+
+    def for_processors(fn):
+        return edit(lambda r, t: [fn(p) for p in processors(r)])
+
+    # Where uploads were signed before the pipeline: images/*, whatever ImagePipeline says.
+    IMAGES_EITHER_WAY = {"Fn::If": ["PipelineOn", IMAGES, IMAGES]}
+
+    def lifecycle(r, rule_id):
+        (rule,) = [x for x in r["ImagesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"] if x["Id"] == rule_id]
+        return rule
+
     return {
         "the authorizer dropped from the REST form route": unauthorized("RestUploadFormPost"),
         "the form route left out of the REST deployment": edit(
@@ -1623,8 +1842,7 @@ def mutations(sam):
         "HTTP/3 off": edit(lambda r, t: dist(r).update({"HttpVersion": "http2"})),
         "the distribution deployed under Downloads=S3 too": edit(lambda r, t: r["CloudFrontDistribution"].pop("Condition")),
         "the function's role keeping s3:GetObject under Downloads=CloudFront": edit(
-            lambda r, t: r["FunctionRole"]["Properties"]["Policies"][1]["PolicyDocument"]["Statement"][0].update(
-                {"Action": ["s3:PutObject", "s3:GetObject"]})),
+            lambda r, t: presigner_grants(r).__setitem__(1, presigner_grants(r)[1]["Fn::If"][2])),
         "CloudFront downloads accepted without the key pair": edit(lambda r, t: t["Rules"].pop("CloudFrontNeedsAKeyPair")),
         "CloudFront downloads accepted with open uploads": edit(
             lambda r, t: t["Rules"].pop("CloudFrontNeedsConstrainedUploads")),
@@ -1633,6 +1851,90 @@ def mutations(sam):
         "a public key pattern that takes what an unquoted override leaves (-----BEGIN)": pattern("CloudFrontPublicKey"),
         "a secret parameter that takes the private key itself": pattern("CloudFrontPrivateKeySecret"),
         "no CloudFrontDomain output": edit(lambda r, t: t["Outputs"].pop("CloudFrontDomain")),
+        # ImagePipeline.
+        "ImagePipeline off by default": edit(lambda r, t: t["Parameters"]["ImagePipeline"].update({"Default": "off"})),
+        "IMAGE_PIPELINE not passed to the presigner": edit(lambda r, t: env(t).pop("IMAGE_PIPELINE")),
+        "the presigner signing uploads into images/* with the pipeline on (an unprocessed byte served)": edit(
+            lambda r, t: presigner_grants(r)[0].update({"Resource": IMAGES_EITHER_WAY})),
+        "the presigner allowed to read uploads/* too": edit(
+            lambda r, t: presigner_grants(r)[1]["Fn::If"][2].update({"Resource": {"Fn::Sub": "${ImagesBucket.Arn}/*"}})),
+        "no s3:ListBucket for the presigner (a status not written yet reads 403, not 404)": edit(
+            lambda r, t: presigner_grants(r).pop(2)),
+        "s3:ListBucket for the presigner with the pipeline off too": edit(
+            lambda r, t: presigner_grants(r).__setitem__(2, presigner_grants(r)[2]["Fn::If"][1])),
+        "the write-once Deny left on images/* (uploads/ written many times)": edit(
+            lambda r, t: write_once(r).update({"Resource": IMAGES_EITHER_WAY})),
+        "the forms Deny left on images/*": edit(lambda r, t: no_forms(r).update({"Resource": IMAGES_EITHER_WAY})),
+        "no write-once Deny on the processor's writes": edit(lambda r, t: policy(r).remove(
+            [s for s in policy(r) if "Fn::If" in s and s["Fn::If"][1].get("Sid") == "DenyProcessorWritesWithoutIfNoneMatch"][0])),
+        "the processor's write-once Deny on every principal": edit(lambda r, t: conditional_statement(
+            r, "DenyProcessorWritesWithoutIfNoneMatch")["Condition"].pop("ArnEquals")),
+        "no lifecycle rule for uploads/ (a failed upload kept forever)": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"].remove(
+                lifecycle(r, "remove-uploads"))),
+        "the uploads' noncurrent versions kept 30 days (GPS-bearing bytes)": edit(
+            lambda r, t: lifecycle(r, "remove-uploads").pop("NoncurrentVersionExpiration")),
+        "the uploads rule on the whole bucket": edit(lambda r, t: lifecycle(r, "remove-uploads").pop("Prefix")),
+        "versioning suspended": edit(lambda r, t: r["ImagesBucket"]["Properties"]["VersioningConfiguration"].update(
+            {"Status": "Suspended"})),
+        "the bucket's events not sent to EventBridge (the processor never runs)": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"].pop("NotificationConfiguration")),
+        "the bucket's events sent to EventBridge with the pipeline off": edit(
+            lambda r, t: r["ImagesBucket"]["Properties"].update(
+                {"NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}})),
+        "the trigger not filtered to uploads/ (the processor eats its own variants)": edit(
+            lambda r, t: uploads_rule(r)["EventPattern"]["detail"].pop("object")),
+        "the trigger on every bucket of the account": edit(
+            lambda r, t: uploads_rule(r)["EventPattern"]["detail"].pop("bucket")),
+        "the trigger on deletes too": edit(lambda r, t: uploads_rule(r)["EventPattern"].update(
+            {"detail-type": ["Object Created", "Object Deleted"]})),
+        "the trigger disabled": edit(lambda r, t: uploads_rule(r).update({"State": "DISABLED"})),
+        "the rule invoking the presigner": edit(lambda r, t: uploads_rule(r)["Targets"][0].update(
+            {"Arn": {"Fn::If": ["IsArm64", {"Fn::GetAtt": ["PresignerFunctionArm64", "Arn"]},
+                                {"Fn::GetAtt": ["PresignerFunction", "Arn"]}]}})),
+        "undeliverable events dropped (no dead-letter queue on the rule)": edit(
+            lambda r, t: uploads_rule(r)["Targets"][0].pop("DeadLetterConfig")),
+        "failed events dropped (no on-failure destination)": edit(
+            lambda r, t: r["ProcessorEventInvokeConfig"]["Properties"].pop("DestinationConfig")),
+        "failed events never retried": edit(
+            lambda r, t: r["ProcessorEventInvokeConfig"]["Properties"].update({"MaximumRetryAttempts": 0})),
+        "EventBridge not allowed to invoke the processor": edit(lambda r, t: r.pop("ProcessorInvokePermission")),
+        "any rule allowed to invoke the processor": edit(lambda r, t: r["ProcessorInvokePermission"]["Properties"].pop("SourceArn")),
+        "the failure queue open to any rule": edit(lambda r, t: r["ProcessorFailureQueuePolicy"]["Properties"]
+            ["PolicyDocument"]["Statement"][0].pop("Condition")),
+        "failed events kept 4 days (SQS's default)": edit(
+            lambda r, t: r["ProcessorFailureQueue"]["Properties"].pop("MessageRetentionPeriod")),
+        "the processor unable to send to its failure queue": edit(lambda r, t: processor_grants(r).pop(3)),
+        "the processor allowed to delete published images": edit(lambda r, t: processor_grants(r)[1].update(
+            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]})),
+        "the processor allowed to write uploads/": edit(lambda r, t: processor_grants(r)[0]["Action"].append("s3:PutObject")),
+        "the processor without s3:ListBucket (a repeat fails on a 403)": edit(lambda r, t: processor_grants(r).pop(2)),
+        "the processor without s3:DeleteObjectVersion (the GPS-bearing version kept)": edit(
+            lambda r, t: processor_grants(r)[0]["Action"].remove("s3:DeleteObjectVersion")),
+        "the processor with the presigner's role": for_processors(
+            lambda p: p.update({"Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}})),
+        "the processor given the CloudFront private key": for_processors(
+            lambda p: p["Environment"]["Variables"].pop("CLOUDFRONT_PRIVATE_KEY")),
+        "the processor given the presigner's variables": for_processors(lambda p: p.pop("Environment")),
+        "the processor at the presigner's 5 s timeout (under one S3 request's 30 s)": for_processors(
+            lambda p: p.update({"Timeout": 5})),
+        "the processor at the presigner's 128 MB": for_processors(lambda p: p.update({"MemorySize": 128})),
+        "the processor's concurrency not reserved": for_processors(lambda p: p.pop("ReservedConcurrentExecutions")),
+        "the processor logging into the presigner's log group": for_processors(
+            lambda p: p["LoggingConfig"].update({"LogGroup": {"Ref": "FunctionLogGroup"}})),
+        "the processor deployed with the pipeline off": edit(lambda r, t: t["Conditions"].update(
+            {"ProcessorX86": {"Condition": "IsX86"}})),
+        "the failure queue deployed with the pipeline off": edit(lambda r, t: r["ProcessorFailureQueue"].pop("Condition")),
+        "both processors deployed": edit(lambda r, t: r["ProcessorFunctionArm64"].update({"Condition": "PipelineOn"})),
+        "the x86_64 processor built at the root (cargo looks in the default member alone)": edit(
+            lambda r, t: r["ProcessorFunction"]["Properties"].pop("CodeUri")),
+        "the arm64 processor built by SAM's Rust builder (--arm64: dynamic glibc)": edit(
+            lambda r, t: r["ProcessorFunctionArm64"]["Metadata"].update({"BuildMethod": "rust-cargolambda"})),
+        "the edge caching a 404 status 10 s (CloudFront's default)": edit(lambda r, t: dist(r).pop("CustomErrorResponses")),
+        "no s3:ListBucket for the distribution (a pending status reads 403)": edit(lambda r, t: policy(r).remove(
+            [s for s in policy(r) if "Fn::If" in s and s["Fn::If"][1].get("Sid") == "AllowCloudFrontToFindNoImage"][0])),
+        "the distribution allowed to list with the pipeline off": edit(lambda r, t: unwrap(r, "AllowCloudFrontToFindNoImage")),
+        "no ProcessorFailureQueueUrl output": edit(lambda r, t: t["Outputs"].pop("ProcessorFailureQueueUrl")),
     }
 
 

@@ -20,16 +20,7 @@ fn bootstrap() -> Command {
     let binary = std::env::var("PRESIGNER_BOOTSTRAP")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| presigner_test_support::binaries::binary("presigner", "presigner"));
-    let runner = std::env::var("PRESIGNER_BOOTSTRAP_RUNNER").unwrap_or_default();
-    let mut words = runner.split_whitespace();
-    match words.next() {
-        Some(program) => {
-            let mut cmd = Command::new(program);
-            cmd.args(words).arg(binary);
-            cmd
-        }
-        None => Command::new(binary),
-    }
+    presigner_test_support::binaries::command_under_runner(binary, "PRESIGNER_BOOTSTRAP_RUNNER")
 }
 
 fn lambda_env(cmd: &mut Command, runtime_api: &str) {

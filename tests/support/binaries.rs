@@ -47,3 +47,19 @@ pub fn binary(package: &str, bin: &str) -> PathBuf {
     built.push((bin.to_owned(), path.clone()));
     path
 }
+
+/// A command that runs `binary`, under the emulator the environment variable `runner_variable`
+/// names when it is set (`qemu-aarch64`, words split on spaces): how the bootstrap tests run an
+/// arm64 artifact on an x86_64 machine.
+pub fn command_under_runner(binary: impl AsRef<std::ffi::OsStr>, runner_variable: &str) -> Command {
+    let runner = std::env::var(runner_variable).unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut cmd = Command::new(program);
+            cmd.args(words).arg(binary);
+            cmd
+        }
+        None => Command::new(binary),
+    }
+}

@@ -10,7 +10,9 @@
 //!
 //! Usage (bench/processor/run builds the bootstraps and calls this):
 //!   cargo run -p presigner-processor --example cold_start -- RUNS LABEL=BOOTSTRAP...
-//! Prints a Markdown table of medians (min–max).
+//!     [--image NAME|CONTENT-TYPE|PATH]...
+//! Prints a Markdown table of medians (min–max). `--image` replaces the built-in image classes
+//! with files (bench/processor/memory gives it the worst images the core's limits admit).
 
 #[path = "../tests/fake_s3/mod.rs"]
 mod fake_s3;
@@ -25,9 +27,23 @@ use presigner_test_support::runtime_api::{runtime_env, RuntimeApi};
 use serde_json::json;
 
 struct Class {
-    name: &'static str,
-    content_type: &'static str,
+    name: String,
+    content_type: String,
     bytes: Vec<u8>,
+}
+
+/// `NAME|CONTENT-TYPE|PATH`, read.
+fn class_from_file(arg: &str) -> Class {
+    let mut parts = arg.splitn(3, '|');
+    let (Some(name), Some(content_type), Some(path)) = (parts.next(), parts.next(), parts.next())
+    else {
+        panic!("--image takes NAME|CONTENT-TYPE|PATH, not {arg}");
+    };
+    Class {
+        name: name.to_owned(),
+        content_type: content_type.to_owned(),
+        bytes: std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}")),
+    }
 }
 
 fn classes() -> Vec<Class> {
@@ -54,23 +70,23 @@ fn classes() -> Vec<Class> {
     let gif = animated_gif(500, 500, &[[255, 0, 0], [0, 255, 0], [0, 0, 255]]);
     vec![
         Class {
-            name: "JPEG 4000x3000 (12 Mpx, EXIF)",
-            content_type: "image/jpeg",
+            name: "JPEG 4000x3000 (12 Mpx, EXIF)".into(),
+            content_type: "image/jpeg".into(),
             bytes: photo,
         },
         Class {
-            name: "PNG 2000x2000 RGBA",
-            content_type: "image/png",
+            name: "PNG 2000x2000 RGBA".into(),
+            content_type: "image/png".into(),
             bytes: png,
         },
         Class {
-            name: "WebP 1000x1000 lossless",
-            content_type: "image/webp",
+            name: "WebP 1000x1000 lossless".into(),
+            content_type: "image/webp".into(),
             bytes: webp,
         },
         Class {
-            name: "GIF 500x500, 3 frames",
-            content_type: "image/gif",
+            name: "GIF 500x500, 3 frames".into(),
+            content_type: "image/gif".into(),
             bytes: gif,
         },
     ]
@@ -96,11 +112,15 @@ fn cpu_time(pid: u32) -> Duration {
 }
 
 /// One cold process: (spawn → first /next, handed out → response, VmHWM in KiB, TCP
-/// connections opened to S3, CPU time of the whole process by then).
-fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize, Duration) {
+/// connections opened to S3, CPU time of the whole process by then, the status's state or
+/// refusal reason).
+fn cold_run(
+    bootstrap: &str,
+    class: &Class,
+) -> (Duration, Duration, u64, usize, Duration, String) {
     let s3 = fake_s3::FakeS3::start();
     let key = "uploads/u1/t1";
-    let version = s3.upload(key, class.content_type, &class.bytes);
+    let version = s3.upload(key, &class.content_type, &class.bytes);
     let api = RuntimeApi::start();
     api.push_event(
         json!({"detail-type": "Object Created",
@@ -132,14 +152,18 @@ fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize, 
     let cpu = cpu_time(child.id());
     let _ = child.kill();
     let _ = child.wait();
-    assert!(
-        s3.current("images/u1/t1/status.json").is_some(),
-        "{bootstrap} published nothing"
-    );
+    let status = s3
+        .current("images/u1/t1/status.json")
+        .unwrap_or_else(|| panic!("{bootstrap} published nothing"));
+    let status: serde_json::Value = serde_json::from_slice(&status.bytes).expect("a JSON status");
+    let decision = match status["state"].as_str() {
+        Some("refused") => format!("refused: {}", status["reason"].as_str().unwrap_or("?")),
+        other => other.unwrap_or("?").to_owned(),
+    };
     let timeline = api.timeline();
     let init = timeline.next_requested[0] - started;
     let invoke = timeline.responded[0].1 - timeline.served[0].1;
-    (init, invoke, hwm, s3.connections(), cpu)
+    (init, invoke, hwm, s3.connections(), cpu, decision)
 }
 
 fn median_range<T: Ord + Copy>(mut values: Vec<T>) -> (T, T, T) {
@@ -161,35 +185,45 @@ fn main() {
         .next()
         .and_then(|r| r.parse().ok())
         .expect("usage: cold_start RUNS LABEL=BOOTSTRAP...");
-    let bootstraps: Vec<(String, String)> = args
-        .map(|a| {
-            let (label, path) = a.split_once('=').expect("LABEL=BOOTSTRAP");
-            (label.to_owned(), path.to_owned())
-        })
-        .collect();
-    let classes = classes();
+    let (mut bootstraps, mut files) = (Vec::new(), Vec::new());
+    while let Some(arg) = args.next() {
+        if arg == "--image" {
+            files.push(class_from_file(
+                &args.next().expect("--image NAME|CONTENT-TYPE|PATH"),
+            ));
+        } else {
+            let (label, path) = arg.split_once('=').expect("LABEL=BOOTSTRAP");
+            bootstraps.push((label.to_owned(), path.to_owned()));
+        }
+    }
+    let classes = if files.is_empty() { classes() } else { files };
     println!("| client | size (bytes) | image | cold start: init (ms) | first invoke (ms) | CPU, init and invoke (ms) | peak RSS (MiB) | connections to S3 |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (label, path) in &bootstraps {
         let size = std::fs::metadata(path).expect("the bootstrap").len();
         for class in &classes {
             let (mut inits, mut invokes, mut rss) = (Vec::new(), Vec::new(), Vec::new());
-            let mut cpus = Vec::new();
-            let mut connections = 0;
+            let (mut connections, mut decision, mut cpus) = (0, String::new(), Vec::new());
             for _ in 0..runs {
-                let (init, invoke, hwm, opened, cpu) = cold_run(path, class);
+                let (init, invoke, hwm, opened, cpu, decided) = cold_run(path, class);
                 cpus.push(cpu);
                 inits.push(init);
                 invokes.push(invoke);
                 rss.push(hwm);
                 connections = opened;
+                decision = decided;
             }
+            let refused = if decision == "ready" {
+                String::new()
+            } else {
+                format!(", {decision}")
+            };
             let (i, i_lo, i_hi) = median_range(inits);
             let (v, v_lo, v_hi) = median_range(invokes);
             let (r, r_lo, r_hi) = median_range(rss);
             let (c, c_lo, c_hi) = median_range(cpus);
             println!(
-                "| {label} | {size} | {} ({} bytes) | {} ({}–{}) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) | {connections} |",
+                "| {label} | {size} | {} ({} bytes{refused}) | {} ({}–{}) | {} ({}–{}) | {} ({}–{}) | {:.1} ({:.1}–{:.1}) | {connections} |",
                 class.name,
                 class.bytes.len(),
                 ms(i),

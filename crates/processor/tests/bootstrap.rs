@@ -2,7 +2,9 @@
 //! fake versioned S3: start-up checks, events in, S3 written, one log line per object, an
 //! S3 failure reported to the runtime as an error (so Lambda retries), hostile events survived.
 //!
-//! `PROCESSOR_BOOTSTRAP=path` runs another binary (the release build) instead of the debug one.
+//! `PROCESSOR_BOOTSTRAP=path` runs another binary (the release build, a `sam build` artifact)
+//! instead of the debug one; `PROCESSOR_BOOTSTRAP_RUNNER="qemu-aarch64"` runs it under an
+//! emulator (words split on spaces), as scripts/artifact-test does with the arm64 artifact.
 
 mod fake_s3;
 
@@ -17,7 +19,7 @@ use serde_json::{json, Value};
 fn bootstrap() -> Command {
     let binary = std::env::var("PROCESSOR_BOOTSTRAP")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_presigner-processor").to_owned());
-    Command::new(binary)
+    presigner_test_support::binaries::command_under_runner(binary, "PROCESSOR_BOOTSTRAP_RUNNER")
 }
 
 fn spawn(api: &RuntimeApi, s3: &FakeS3) -> Child {
