@@ -18,9 +18,9 @@
 //! segment, and maps to `images/{folder}/{tweetId}/...` keys under the same folder and id;
 //! its caller reference is `sha256:` and 16 hex digits. A key that is refused says why.
 
+use presigner_images::VariantName;
 use presigner_processor::event::{objects_created, ObjectCreated, MAX_RECORDS};
 use presigner_processor::key::{NotAnUpload, UploadKey, IMAGE_PREFIX, UPLOAD_PREFIX};
-use presigner_images::VariantName;
 use serde_json::{json, Value};
 
 /// Checks one fuzz input (see the module's documentation).
@@ -105,8 +105,14 @@ pub fn check_key(key: &str) {
     assert_eq!(parsed.upload_key(), key, "round trip");
     assert_eq!(UploadKey::parse(&parsed.upload_key()), Ok(parsed.clone()));
     let dir = format!("{IMAGE_PREFIX}{}/{}/", segments[0], segments[1]);
-    assert_eq!(parsed.variant_key(VariantName::Display), format!("{dir}display"));
-    assert_eq!(parsed.variant_key(VariantName::Thumb), format!("{dir}thumb"));
+    assert_eq!(
+        parsed.variant_key(VariantName::Display),
+        format!("{dir}display")
+    );
+    assert_eq!(
+        parsed.variant_key(VariantName::Thumb),
+        format!("{dir}thumb")
+    );
     assert_eq!(parsed.status_key(), format!("{dir}status.json"));
     let caller = parsed.caller_ref();
     let digits = caller.strip_prefix("sha256:").expect("sha256: prefix");

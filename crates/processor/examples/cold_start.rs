@@ -114,10 +114,7 @@ fn cpu_time(pid: u32) -> Duration {
 /// One cold process: (spawn → first /next, handed out → response, VmHWM in KiB, TCP
 /// connections opened to S3, CPU time of the whole process by then, the status's state or
 /// refusal reason).
-fn cold_run(
-    bootstrap: &str,
-    class: &Class,
-) -> (Duration, Duration, u64, usize, Duration, String) {
+fn cold_run(bootstrap: &str, class: &Class) -> (Duration, Duration, u64, usize, Duration, String) {
     let s3 = fake_s3::FakeS3::start();
     let key = "uploads/u1/t1";
     let version = s3.upload(key, &class.content_type, &class.bytes);
