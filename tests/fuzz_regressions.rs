@@ -13,17 +13,8 @@ use presigner_test_support::invariants::{
 
 fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&path).unwrap())
-        })
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
-    files.sort();
-    files
+    presigner_test_support::corpus::files(&dir)
+        .unwrap_or_else(|| panic!("{}: cannot be read", dir.display()))
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod binaries;
+pub mod corpus;
 pub mod edge;
 pub mod events;
 pub mod hostile;

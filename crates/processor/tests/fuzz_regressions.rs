@@ -8,20 +8,9 @@ mod property;
 
 use std::path::Path;
 
+/// The files of `dir`, none when it does not exist.
 fn inputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(String, Vec<u8>)> = entries
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&path).unwrap())
-        })
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
-    files.sort();
-    files
+    presigner_test_support::corpus::files(dir).unwrap_or_default()
 }
 
 fn root() -> &'static Path {
